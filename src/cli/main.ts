@@ -1,0 +1,31 @@
+import { Command, CommanderError } from "commander";
+import { registerBuild } from "./build.ts";
+import { registerDoctor } from "./doctor.ts";
+import { EXIT, reportError } from "./exit.ts";
+import { registerPlan } from "./plan.ts";
+import { registerStore } from "./store.ts";
+
+export function makeProgram(): Command {
+  const program = new Command("livedeck")
+    .description("Build a bootable Xen live demo medium: RAM-resident dom0, preconfigured guests, a console switcher")
+    .version("0.1.0")
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of [registerBuild, registerPlan, registerStore, registerDoctor]) register(program);
+  return program;
+}
+
+/** The only place that exits the process. */
+async function main(argv: string[]): Promise<number> {
+  try {
+    await makeProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.user;
+    return reportError(e);
+  }
+}
+
+process.exitCode = await main(process.argv);
+// Verbs may leave handles (signal listeners, child pipes); the exit code is decided.
+process.exit(process.exitCode);

@@ -1,0 +1,59 @@
+import { resolve } from "node:path";
+import { UserError } from "../errors.ts";
+import { exportFile, OUTPUTS, type OutputName } from "./outputs.ts";
+import { preflight, prepare } from "./prepare.ts";
+import { runSteps, selectRun, type StepResult } from "./runner.ts";
+
+export interface BuildOptions {
+  deck: string;
+  store?: string;
+  outDir: string;
+  stopAfter?: string;
+  from?: string;
+  force?: boolean;
+  append?: string;
+  /** Overrides the deck's `outputs`. */
+  formats?: OutputName[];
+  verbose?: boolean;
+  renderer: "tty" | "plain" | "silent";
+  signal: AbortSignal;
+}
+
+export interface BuildResult {
+  deck: string;
+  store: string;
+  seconds: number;
+  steps: StepResult[];
+  outputs: { format: OutputName; path: string }[];
+}
+
+/**
+ * The build, top to bottom: deck → plan → preflight → lock → steps → outputs. Everything that can
+ * be checked is checked before the first step writes anything.
+ */
+export async function build(o: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const { loaded, steps, store } = await prepare({ deck: o.deck, store: o.store, append: o.append });
+  const formats = o.formats ?? loaded.deck.outputs;
+  const { run } = selectRun(steps, o);
+  await preflight(run);
+
+  await store.init();
+  const unlock = await store.lock();
+  try {
+    const results = await runSteps(steps, { ...o, store });
+    const built = new Set(run.map((s) => s.key));
+    const outputs: BuildResult["outputs"] = [];
+    for (const format of formats) {
+      const def = OUTPUTS[format];
+      if (!built.has(def.step)) continue;
+      const st = steps.find((s) => s.key === def.step);
+      if (!st) throw new UserError(`output ${format}: this deck's plan has no ${def.step} step`);
+      const path = await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), def.name(loaded.deck.name));
+      outputs.push({ format, path });
+    }
+    return { deck: loaded.file, store: store.root, seconds: (Date.now() - started) / 1000, steps: results, outputs };
+  } finally {
+    await unlock();
+  }
+}

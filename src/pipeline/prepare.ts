@@ -1,0 +1,44 @@
+import { loadDeck, type LoadedDeck } from "../deck/load.ts";
+import { requireTools } from "../tools/doctor.ts";
+import { packageVersions } from "../tools/doctor.ts";
+import { TOOLS, type ToolName } from "../tools/registry.ts";
+import { resolveMirror } from "./mirror.ts";
+import { planSteps } from "./plan.ts";
+import { resolveIds, type ResolvedStep } from "./resolve.ts";
+import { Store, defaultStoreDir } from "./store.ts";
+
+/** Default SOURCE_DATE_EPOCH (2025-01-01) when the environment sets none: builds stay reproducible. */
+export const DEFAULT_EPOCH = 1735689600;
+
+export interface PrepareOptions {
+  deck: string;
+  store?: string;
+  append?: string;
+}
+
+export interface Prepared {
+  loaded: LoadedDeck;
+  steps: ResolvedStep[];
+  store: Store;
+}
+
+export function epochFromEnv(env = process.env): number {
+  const v = env.SOURCE_DATE_EPOCH;
+  return v && /^\d+$/.test(v) ? Number(v) : DEFAULT_EPOCH;
+}
+
+/** Deck → plan → ids. Reads only: nothing is written until the caller runs the steps. */
+export async function prepare(o: PrepareOptions): Promise<Prepared> {
+  const loaded = await loadDeck(o.deck);
+  const mirror = await resolveMirror(loaded.deck.mirror, loaded.dir);
+  const raw = planSteps(loaded, { mirror, epoch: epochFromEnv(), append: o.append ?? "" });
+  const pkgs = raw.flatMap((s) => s.stage.tools.map((t) => TOOLS[t].pkg));
+  const steps = await resolveIds(raw, await packageVersions(pkgs));
+  return { loaded, steps, store: new Store(o.store ?? defaultStoreDir()) };
+}
+
+/** Preflight: every tool the given steps need, checked before anything is written. */
+export async function preflight(steps: readonly ResolvedStep[]): Promise<void> {
+  const tools = new Set<ToolName>(steps.flatMap((s) => [...s.stage.tools]));
+  await requireTools(tools, "this build");
+}

@@ -1,0 +1,36 @@
+/**
+ * Every host binary livedeck runs, with the Debian package that ships it. Stages and verbs name
+ * binaries from this table in their `tools`, and `doctor` checks exactly these.
+ */
+export const TOOLS = {
+  mmdebstrap: { pkg: "mmdebstrap", why: "build Debian root filesystems" },
+  tar: { pkg: "tar", why: "unpack root filesystems" },
+  depmod: { pkg: "kmod", why: "index dom0's pruned kernel modules" },
+  zstd: { pkg: "zstd", why: "compress the dom0 initrd" },
+  cpio: { pkg: "cpio", why: "check initrd archives" },
+  mksquashfs: { pkg: "squashfs-tools", why: "pack guest layers" },
+  unsquashfs: { pkg: "squashfs-tools", why: "check guest layers" },
+  xorriso: { pkg: "xorriso", why: "write the hybrid ISO" },
+  "grub-mkrescue": { pkg: "grub-common", why: "make the BIOS+UEFI bootable ISO" },
+  "grub-script-check": { pkg: "grub-common", why: "check rendered GRUB menus" },
+  "grub-pc-bin": { pkg: "grub-pc-bin", why: "BIOS boot images for the ISO", path: "/usr/lib/grub/i386-pc/boot_hybrid.img" },
+  "grub-efi-bin": {
+    pkg: "grub-efi-amd64-bin",
+    why: "UEFI boot images for the ISO",
+    path: "/usr/lib/grub/x86_64-efi/linuxefi.mod",
+  },
+  mformat: { pkg: "mtools", why: "build the ISO's EFI system partition" },
+  memtest: { pkg: "memtest86+", why: "the memtest86+ boot entry", path: "/boot/memtest86+x64.bin" },
+  "qemu-system-x86_64": { pkg: "qemu-system-x86", why: "boot and test the medium" },
+  "qemu-img": { pkg: "qemu-utils", why: "convert disk images" },
+  ovmf: { pkg: "ovmf", why: "boot the medium under UEFI", path: "/usr/share/OVMF/OVMF_CODE_4M.fd" },
+  busybox: { pkg: "busybox-static", why: "micro guests" },
+  shellcheck: { pkg: "shellcheck", why: "lint the initrd shell scripts (tests)" },
+  tmux: { pkg: "tmux", why: "drive the console UI in tests" },
+} as const satisfies Record<string, { pkg: string; why: string; path?: string }>;
+
+export type ToolName = keyof typeof TOOLS;
+
+export function toolPackage(name: ToolName): string {
+  return TOOLS[name].pkg;
+}

@@ -1,0 +1,28 @@
+import { defineConfig } from "vitest/config";
+
+// Three tiers (DESIGN.md "Test tiers"); `npm test` runs them all, none is opt-in.
+export default defineConfig({
+  test: {
+    // Tool and VM tests share 2 cores and a store: one file at a time.
+    fileParallelism: false,
+    projects: [
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 10_000 } },
+      {
+        test: {
+          name: "tools",
+          include: ["test/tools/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        test: {
+          name: "vm",
+          include: ["test/vm/**/*.test.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 1_800_000,
+        },
+      },
+    ],
+  },
+});
