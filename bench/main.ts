@@ -1,0 +1,12 @@
+import { benchPipeline } from "./pipeline.ts";
+
+/** `npm run bench -- <name>`: each benchmark prints its figures measured side by side in one run. */
+const BENCHES: Record<string, () => Promise<void>> = { pipeline: benchPipeline };
+
+const name = process.argv[2] ?? "";
+const bench = BENCHES[name];
+if (!bench) {
+  console.error(`usage: npm run bench -- <${Object.keys(BENCHES).join("|")}>`);
+  process.exit(2);
+}
+await bench();

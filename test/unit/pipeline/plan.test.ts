@@ -1,0 +1,97 @@
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadDeck } from "../../../src/deck/load.ts";
+import { ancestors, descendants, planSteps, selectSteps } from "../../../src/pipeline/plan.ts";
+import { resolveIds } from "../../../src/pipeline/resolve.ts";
+import { selectRun } from "../../../src/pipeline/runner.ts";
+import { ROOT } from "../../helpers/cli.ts";
+
+const SETTINGS = { mirror: "/etc/hostname", epoch: 1735689600, append: "" };
+const TOOLS = { mmdebstrap: "1.3.5-7" };
+
+async function copyFlavours(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "livedeck-plan-"));
+  await cp(join(ROOT, "flavours"), dir, { recursive: true });
+  return dir;
+}
+
+async function ids(deckFile: string, settings = SETTINGS, tools = TOOLS) {
+  const steps = await resolveIds(planSteps(await loadDeck(deckFile), settings), tools);
+  return new Map(steps.map((s) => [s.key, s.id]));
+}
+
+describe("plan of the default deck", () => {
+  it("lists dom0, guest layers (stacked on their base flavour) and the ISO in build order", async () => {
+    const steps = planSteps(await loadDeck(join(ROOT, "flavours/demo.deck.yaml")), SETTINGS);
+    const keys = steps.map((s) => s.key);
+    expect(keys).toEqual([
+      "rootfs:dom0",
+      "prune:dom0",
+      "dom0-initrd",
+      "rootfs:guest-base",
+      "layer:jeos",
+      "layer:server",
+      "menu",
+      "iso",
+    ]);
+    expect(steps.find((s) => s.key === "layer:server")!.consumes).toEqual({ base: "layer:jeos" });
+    for (const [i, s] of steps.entries()) {
+      for (const up of Object.values(s.consumes)) expect(keys.indexOf(up)).toBeLessThan(i);
+    }
+  });
+
+  it("changing one flavour's packages changes exactly the ids downstream of its layer", async () => {
+    const dir = await copyFlavours();
+    const before = await ids(join(dir, "demo.deck.yaml"));
+    const jeos = join(dir, "jeos.yaml");
+    await writeFile(jeos, (await readFile(jeos, "utf8")).replace("  - openssh-server", "  - openssh-server\n  - less"));
+    const after = await ids(join(dir, "demo.deck.yaml"));
+    const changed = [...before.keys()].filter((k) => before.get(k) !== after.get(k));
+    expect(changed).toEqual(["layer:jeos", "layer:server"]);
+  });
+
+  it("a change to the dom0 memory changes only the menu and the ISO", async () => {
+    const dir = await copyFlavours();
+    const before = await ids(join(dir, "demo.deck.yaml"));
+    const deck = join(dir, "demo.deck.yaml");
+    await writeFile(deck, (await readFile(deck, "utf8")).replace('memory: "1536M"', 'memory: "2G"'));
+    const after = await ids(deck);
+    expect([...before.keys()].filter((k) => before.get(k) !== after.get(k))).toEqual(["menu", "iso"]);
+  });
+
+  it("a new tool version or epoch changes the ids of the steps that use it", async () => {
+    const deck = join(ROOT, "flavours/demo.deck.yaml");
+    const base = await ids(deck);
+    const newTool = await ids(deck, SETTINGS, { mmdebstrap: "1.4.0-1" });
+    expect(newTool.get("rootfs:dom0")).not.toBe(base.get("rootfs:dom0"));
+    const newEpoch = await ids(deck, { ...SETTINGS, epoch: 1 });
+    expect(newEpoch.get("iso")).not.toBe(base.get("iso"));
+  });
+});
+
+describe("step selection", () => {
+  it("--stop-after keeps only what the target needs; --from forces it and what follows", async () => {
+    const steps = await resolveIds(planSteps(await loadDeck(join(ROOT, "flavours/demo.deck.yaml")), SETTINGS), TOOLS);
+    const { run, forced } = selectRun(steps, { stopAfter: "layer:jeos", from: "layer" });
+    expect(run.map((s) => s.key)).toEqual(["rootfs:guest-base", "layer:jeos"]);
+    expect([...forced].sort()).toEqual(["layer:jeos", "layer:server"]);
+    expect(ancestors(steps, selectSteps(steps, "dom0-initrd", "--stop-after")).map((s) => s.key)).toEqual([
+      "rootfs:dom0",
+      "prune:dom0",
+      "dom0-initrd",
+    ]);
+    expect([...descendants(steps, selectSteps(steps, "prune:dom0", "--from"))]).toEqual(["prune:dom0", "dom0-initrd", "iso"]);
+  });
+
+  it("an unknown stage name is a user error with a did-you-mean hint", async () => {
+    const steps = planSteps(await loadDeck(join(ROOT, "flavours/demo.deck.yaml")), SETTINGS);
+    expect(() => selectSteps(steps, "layr:jeos", "--stop-after")).toThrow(/no such stage/);
+    try {
+      selectSteps(steps, "layr:jeos", "--stop-after");
+    } catch (e) {
+      expect((e as { hint?: string }).hint).toBe("did you mean layer:jeos?");
+    }
+  });
+});
