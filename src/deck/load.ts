@@ -129,7 +129,7 @@ export async function loadDeck(deckPath: string): Promise<LoadedDeck> {
           file: ffile,
           ...at(f.parsed, ["script"]),
           key: "script",
-          message: `no such file ${script}: expected a shell script, relative to ${basename(ffile)}`,
+          message: `no such file ${f.value.script}: expected a shell script, relative to ${basename(ffile)}`,
         });
       }
     }

@@ -20,8 +20,7 @@ export const FlavourSchema = z
   .object({
     name: name.describe("flavour name; the file is <name>.yaml beside the deck"),
     description: z.string().default("").describe("one line shown in the switcher and the boot menu"),
-    base: z
-      .string()
+    base: name
       .default("minbase")
       .describe("built-in base (minbase: Debian minbase; busybox: a busybox-only initrd) or another flavour"),
     packages: z.array(debPackage).default([]).describe("Debian packages installed on top of the base"),

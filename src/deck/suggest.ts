@@ -13,7 +13,7 @@ export function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The closest candidate within a small distance, or undefined. */
+/** The closest candidate within a small distance (1 edit for words of up to 3 letters), or undefined. */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
@@ -21,5 +21,6 @@ export function closest(word: string, candidates: readonly string[]): string | u
     const d = distance(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) [best, bestD] = [c, d];
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  const allowed = word.length <= 3 ? 1 : Math.max(2, Math.floor(word.length / 3));
+  return best !== undefined && bestD <= allowed ? best : undefined;
 }

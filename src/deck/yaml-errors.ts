@@ -31,7 +31,7 @@ export function parseYaml(text: string, file: string): { parsed: ParsedYaml; pro
     const pos = lines.linePos(e.pos[0]);
     const message =
       e.code === "DUPLICATE_KEY"
-        ? `duplicate key ${text.slice(e.pos[0], e.pos[1]).trim()}: expected each key once per mapping`
+        ? `duplicate key ${/^[^:\n]*/.exec(text.slice(e.pos[0]))![0].trim()}: expected each key once per mapping`
         : `invalid YAML: ${e.message.split("\n")[0]!}`;
     return { file, line: pos.line, col: pos.col, key: "", message };
   });

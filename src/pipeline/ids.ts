@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+import { lstat, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
 
 /** JSON with sorted object keys, so equal values always hash the same. */
@@ -24,18 +24,18 @@ async function hashFile(path: string): Promise<string> {
   return h.digest("hex");
 }
 
-/** sha256 of a file, or of a directory tree (names, modes and contents, sorted). */
+/**
+ * sha256 of a file, symlink or directory tree: type and mode (st_mode), link targets and contents,
+ * names sorted. Symlinks are not followed: an input tree is hashed as it would be copied.
+ */
 export async function hashPath(path: string): Promise<string> {
-  const st = await stat(path);
-  if (!st.isDirectory()) return hashFile(path);
+  const st = await lstat(path);
+  const mode = st.mode.toString(8);
+  if (st.isSymbolicLink()) return sha256(`link\0${mode}\0${await readlink(path)}`);
+  if (!st.isDirectory()) return sha256(`file\0${mode}\0${await hashFile(path)}`);
   const names = (await readdir(path)).sort();
-  const parts = await Promise.all(
-    names.map(async (n) => {
-      const s = await stat(join(path, n));
-      return `${n}\0${(s.mode & 0o7777).toString(8)}\0${await hashPath(join(path, n))}`;
-    }),
-  );
-  return sha256(parts.join("\n"));
+  const parts = await Promise.all(names.map(async (n) => `${n}\0${await hashPath(join(path, n))}`));
+  return sha256(`dir\0${mode}\0${parts.join("\n")}`);
 }
 
 export interface IdInputs {

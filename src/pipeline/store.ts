@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
@@ -108,23 +108,30 @@ export class Store {
    * stale (a killed build) and is taken over.
    */
   async lock(): Promise<() => Promise<void>> {
+    await this.init();
     const file = join(this.root, "lock");
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fh = await open(file, "wx");
-        await fh.writeFile(String(process.pid));
-        await fh.close();
-        return () => rm(file, { force: true });
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-        const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
-        if (pid && pid !== process.pid && isAlive(pid)) {
-          throw new UserError(`store ${this.root} is in use by another build (pid ${pid})`, "wait for it to finish, or use --store DIR");
+    // The pid is written to a private file first and hard-linked into place: link() is atomic and
+    // fails if the lock exists, so a lock file is never seen empty.
+    const mine = join(this.root, "tmp", `lock-${process.pid}-${randomBytes(4).toString("hex")}`);
+    await writeFile(mine, String(process.pid));
+    try {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await link(mine, file);
+          return () => rm(file, { force: true });
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+          const pid = Number((await readFile(file, "utf8").catch(() => "")).trim());
+          if (pid && isAlive(pid)) {
+            throw new UserError(`store ${this.root} is in use by another build (pid ${pid})`, "wait for it to finish, or use --store DIR");
+          }
+          await rm(file, { force: true });
         }
-        await rm(file, { force: true });
       }
+      throw new UserError(`cannot lock store ${this.root}`, "remove its lock file if no build is running");
+    } finally {
+      await rm(mine, { force: true });
     }
-    throw new UserError(`cannot lock store ${this.root}`, "remove its lock file if no build is running");
   }
 }
 
