@@ -3,6 +3,7 @@ import type { LoadedDeck } from "../deck/load.ts";
 import { BUILTIN_BASES } from "../deck/schema.ts";
 import { UserError } from "../errors.ts";
 import { closest } from "../deck/suggest.ts";
+import { menuVars } from "../formats/grub-menu.ts";
 import { STAGES, type StageName } from "../stages/index.ts";
 import type { Stage } from "./stage.ts";
 
@@ -44,7 +45,13 @@ export interface PlanSettings {
 function step<N extends StageName>(key: string, name: N, options: unknown, consumes: Record<string, string> = {}): Step {
   const stage = STAGES[name];
   if (!stage) throw new Error(`plan: unknown stage ${name}`);
-  return { key, stage, options: stage.options.parse(options), consumes };
+  const r = stage.options.safeParse(options);
+  if (!r.success) {
+    // Options come from a validated deck; what still fails here is a command-line value (--append).
+    const first = r.error.issues[0]!;
+    throw new UserError(`${key}: ${first.path.join(".")}: ${first.message}`, "check the values given on the command line");
+  }
+  return { key, stage, options: r.data, consumes };
 }
 
 /**
@@ -85,11 +92,7 @@ export function planSteps(loaded: LoadedDeck, s: PlanSettings): Step[] {
   };
   for (const f of debianFlavours) addFlavour(f.flavour.name);
 
-  steps.push(
-    step("menu", "menu", {
-      ...menuOptions(loaded, s),
-    }),
-  );
+  steps.push(step("menu", "menu", menuVars(deck, { append: s.append, memtest: true })));
   steps.push(step("iso", "iso", { label: deck.boot.label, epoch: s.epoch, memtest: true }, { menu: "menu", dom0: "dom0-initrd" }));
   return steps;
 }
@@ -98,20 +101,6 @@ function rootBase(loaded: LoadedDeck, name: string): string {
   let f = loaded.flavours.get(name)?.flavour;
   while (f && !(BUILTIN_BASES as readonly string[]).includes(f.base)) f = loaded.flavours.get(f.base)?.flavour;
   return f?.base ?? "minbase";
-}
-
-/** Options of the `menu` step, from the deck. */
-export function menuOptions(loaded: LoadedDeck, s: PlanSettings): Record<string, unknown> {
-  const { deck } = loaded;
-  return {
-    title: deck.description || `livedeck ${deck.name}`,
-    timeout: deck.boot.timeout,
-    defaultEntry: deck.boot.default,
-    label: deck.boot.label,
-    dom0MemoryMiB: deck.dom0.memory,
-    dom0Vcpus: deck.dom0.vcpus,
-    append: s.append,
-  };
 }
 
 /** Steps a name selects: an exact key ("layer:jeos") or every step of a stage ("layer"). */

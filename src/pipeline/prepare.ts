@@ -1,3 +1,4 @@
+import { UserError } from "../errors.ts";
 import { loadDeck, type LoadedDeck } from "../deck/load.ts";
 import { requireTools } from "../tools/doctor.ts";
 import { packageVersions } from "../tools/doctor.ts";
@@ -22,9 +23,14 @@ export interface Prepared {
   store: Store;
 }
 
+/** SOURCE_DATE_EPOCH when set: ISO and FAT dates cannot go before 1980. */
 export function epochFromEnv(env = process.env): number {
   const v = env.SOURCE_DATE_EPOCH;
-  return v && /^\d+$/.test(v) ? Number(v) : DEFAULT_EPOCH;
+  if (v === undefined || v === "") return DEFAULT_EPOCH;
+  if (!/^\d+$/.test(v) || Number(v) < 315532800 || Number(v) >= 4102444800) {
+    throw new UserError(`SOURCE_DATE_EPOCH=${v} is not a time between 1980 and 2099`, "unset it or give seconds since 1970, e.g. 1735689600");
+  }
+  return Number(v);
 }
 
 /** Deck → plan → ids. Reads only: nothing is written until the caller runs the steps. */

@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import { constants } from "node:fs";
+import { access, chmod, copyFile, mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { z } from "zod";
+import { defineStage } from "../pipeline/stage.ts";
+import { locate } from "../tools/doctor.ts";
+
+export const ISO_FILE = "livedeck.iso";
+/** What the `dom0` role's output dir must hold (written by the dom0-initrd stage). */
+export const DOM0_FILES = ["xen.gz", "vmlinuz", "dom0.img"] as const;
+export const MEMTEST = { bin: "/boot/memtest86+x64.bin", efi: "/boot/memtest86+x64.efi" } as const;
+/** Marker at the root of the medium: dom0 checks it to know it found a livedeck medium. */
+export const MARKER = ".livedeck";
+
+export const IsoOptions = z
+  .object({
+    label: z
+      .string()
+      .regex(/^[A-Z0-9_]{1,32}$/, "must be 1-32 upper-case letters, digits or '_' (ISO volume id)")
+      .describe("volume id; dom0 finds its medium by it"),
+    // FAT (the EFI image) cannot date anything before 1980 or after 2107.
+    epoch: z
+      .number()
+      .int()
+      .min(315532800, "must be a Unix time from 1980 on")
+      .max(4102444799, "must be a Unix time before 2100")
+      .describe("SOURCE_DATE_EPOCH: every date on the medium"),
+    memtest: z.boolean().describe("put memtest86+ (BIOS and EFI) on the medium"),
+  })
+  .strict();
+export type IsoOptions = z.infer<typeof IsoOptions>;
+
+/** xorriso's volume uuid (YYYYMMDDhhmmsscc, UTC) for an epoch; grub-mkrescue would use the clock. */
+export function isoUuid(epoch: number): string {
+  const d = new Date(epoch * 1000).toISOString(); // 2023-11-14T22:13:20.000Z
+  return `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}${d.slice(11, 13)}${d.slice(14, 16)}${d.slice(17, 19)}00`;
+}
+
+/** FAT volume serial of the EFI image: mformat draws a random one unless given `-N`. */
+export function fatSerial(opts: Pick<IsoOptions, "label" | "epoch">): string {
+  return createHash("sha256").update(`${opts.label}:${opts.epoch}`).digest("hex").slice(0, 8);
+}
+
+/** grub-mkrescue passes everything after `--` to xorriso's native mode: label and fixed dates. */
+export function grubMkrescueArgv(opts: IsoOptions, paths: { iso: string; tree: string }): string[] {
+  const at = `=${opts.epoch}`;
+  return [
+    "grub-mkrescue",
+    "-o",
+    paths.iso,
+    paths.tree,
+    "--",
+    "-volid",
+    opts.label,
+    ...["-volume_date", "c", at, "-volume_date", "m", at, "-volume_date", "all_file_dates", at],
+    ...["-volume_date", "uuid", isoUuid(opts.epoch)],
+  ];
+}
+
+/**
+ * Environment of grub-mkrescue: SOURCE_DATE_EPOCH dates the EFI image's FAT entries (mtools) and
+ * the volume; `bin` goes first on PATH so grub-mkrescue's `mformat` is our wrapper with `-N`.
+ */
+export function grubMkrescueEnv(opts: IsoOptions, paths: { bin: string; tmp: string; path: string }) {
+  return { SOURCE_DATE_EPOCH: String(opts.epoch), TMPDIR: paths.tmp, PATH: `${paths.bin}:${paths.path}` };
+}
+
+export function mformatWrapper(realMformat: string, serial: string): string {
+  return `#!/bin/sh\n# livedeck: a fixed FAT serial, so the ISO is reproducible\nexec '${realMformat}' -N ${serial} "$@"\n`;
+}
+
+/** The medium tree: path inside the ISO → file it is copied from. */
+export function treeFiles(opts: IsoOptions, dirs: { menu: string; dom0: string }): [string, string][] {
+  const files: [string, string][] = [["boot/grub/grub.cfg", join(dirs.menu, "grub.cfg")]];
+  for (const f of DOM0_FILES) files.push([`boot/${f}`, join(dirs.dom0, f)]);
+  if (opts.memtest) {
+    files.push(["boot/memtest86+x64.bin", MEMTEST.bin], ["boot/memtest86+x64.efi", MEMTEST.efi]);
+  }
+  return files;
+}
+
+export function markerText(opts: IsoOptions): string {
+  return `livedeck medium\nlabel=${opts.label}\n`;
+}
+
+/** Copies the files in, then gives every entry the same mode and the epoch as its dates. */
+async function assembleTree(tree: string, files: [string, string][], opts: IsoOptions): Promise<void> {
+  for (const [, src] of files) {
+    await access(src).catch(() => {
+      throw new Error(`iso: ${src} is missing (expected from an upstream stage or the host)`);
+    });
+  }
+  for (const [dest, src] of files) {
+    await mkdir(dirname(join(tree, dest)), { recursive: true });
+    await copyFile(src, join(tree, dest), constants.COPYFILE_FICLONE);
+  }
+  await writeFile(join(tree, MARKER), markerText(opts));
+  await clamp(tree, opts.epoch);
+}
+
+async function clamp(path: string, epoch: number): Promise<void> {
+  const dir = (await stat(path)).isDirectory();
+  if (dir) for (const n of await readdir(path)) await clamp(join(path, n), epoch);
+  await chmod(path, dir ? 0o755 : 0o644);
+  await utimes(path, epoch, epoch);
+}
+
+export default defineStage({
+  name: "iso",
+  version: 1,
+  summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0 and memtest86+",
+  options: IsoOptions,
+  consumes: ["menu", "dom0"],
+  inputs: (o) => (o.memtest ? [MEMTEST.bin, MEMTEST.efi] : []),
+  tools: ["grub-mkrescue", "xorriso", "mformat", "grub-pc-bin", "grub-efi-bin", "memtest"],
+  async run(ctx) {
+    const o = ctx.options;
+    const work = join(ctx.out, "work");
+    const paths = { tree: join(work, "tree"), bin: join(work, "bin"), tmp: join(work, "tmp") };
+    await Promise.all(Object.values(paths).map((p) => mkdir(p, { recursive: true })));
+    await assembleTree(paths.tree, treeFiles(o, { menu: ctx.input("menu"), dom0: ctx.input("dom0") }), o);
+
+    const mformat = await locate("mformat");
+    if (!mformat) throw new Error("iso: mformat not found (the runner checks `tools` first)");
+    await writeFile(join(paths.bin, "mformat"), mformatWrapper(mformat, fatSerial(o)), { mode: 0o755 });
+
+    const isoPath = join(ctx.out, ISO_FILE);
+    const env = grubMkrescueEnv(o, { ...paths, path: process.env.PATH ?? "/usr/bin:/bin" });
+    await ctx.exec(grubMkrescueArgv(o, { iso: isoPath, tree: paths.tree }), { env });
+    await rm(work, { recursive: true, force: true });
+    return { bytes: (await stat(isoPath)).size };
+  },
+});
