@@ -1,3 +1,4 @@
+import { BootFailed, formatBootFailure } from "../qemu/errors.ts";
 import { InterruptedError, ToolError, UserError } from "../errors.ts";
 
 export const EXIT = { ok: 0, failure: 1, user: 2, interrupted: 130 } as const;
@@ -13,7 +14,7 @@ export function reportError(e: unknown, write: (s: string) => void = (s) => proc
     return EXIT.user;
   }
   if (e instanceof InterruptedError) {
-    write("interrupted: nothing half-built was kept; run the same command to resume\n");
+    write("interrupted: nothing half-done was kept\n");
     return EXIT.interrupted;
   }
   if (e instanceof ToolError) {
@@ -23,8 +24,8 @@ export function reportError(e: unknown, write: (s: string) => void = (s) => proc
     if (e.stderrTail) write(`last lines of its output:\n${e.stderrTail.replace(/^/gm, "  ")}\n`);
     return EXIT.failure;
   }
-  if (e instanceof Error && "boot" in e && (e as { boot?: unknown }).boot) {
-    write(`error: ${e.message}\n`);
+  if (e instanceof BootFailed) {
+    write(`error: ${formatBootFailure(e)}\n`);
     return EXIT.failure;
   }
   write(`internal error (a bug in livedeck):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { registerBoot } from "./boot.ts";
 import { registerBuild } from "./build.ts";
 import { registerDoctor } from "./doctor.ts";
 import { EXIT, reportError } from "./exit.ts";
@@ -11,7 +12,7 @@ export function makeProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerBuild, registerPlan, registerStore, registerDoctor]) register(program);
+  for (const register of [registerBuild, registerPlan, registerBoot, registerStore, registerDoctor]) register(program);
   return program;
 }
 

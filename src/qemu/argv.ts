@@ -1,0 +1,98 @@
+/** OVMF firmware (Debian's `ovmf`): code is shared read-only, vars are copied per boot. */
+export const OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+export const OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+
+export type Media = "cdrom" | "usb";
+export type Firmware = "bios" | "uefi";
+export type Accel = "tcg" | "kvm";
+
+/** A port inside the VM reachable from the host, always bound to 127.0.0.1 (DESIGN.md "Graphical guests"). */
+export interface HostForward {
+  host: number;
+  guest: number;
+}
+
+export interface QemuOptions {
+  /** The ISO (a hybrid ISO is also the USB stick image). */
+  medium: string;
+  media: Media;
+  firmware: Firmware;
+  /** Private copy of OVMF_VARS; required with firmware "uefi". */
+  ovmfVars?: string;
+  memoryMiB: number;
+  /** TCG unless asked: the /dev/kvm on these machines is emulated and slow (DESIGN.md "KVM trap"). */
+  accel?: Accel;
+  /** Default: QEMU's qemu64 (`-cpu max` crashes dom0 under TCG). */
+  cpu?: string;
+  smp?: number;
+  /** File QEMU writes the second serial port to: dom0's /dev/ttyS1, the boot-marker channel. */
+  eventsFile: string;
+  /** User-mode networking (restrict=on); false for no NIC. */
+  net?: false | { hostfwd?: readonly HostForward[] };
+  /** Unix socket for QMP (screendumps). */
+  qmpSocket?: string;
+}
+
+/** QEMU splits option values on commas; a literal comma is written twice. */
+export function qemuValue(s: string): string {
+  return s.replace(/,/g, ",,");
+}
+
+function firmwareArgv(o: QemuOptions): string[] {
+  if (o.firmware === "bios") return [];
+  if (!o.ovmfVars) throw new Error("qemuArgv: firmware uefi needs ovmfVars (a private copy of OVMF_VARS)");
+  // prettier-ignore
+  return [
+    "-drive", `if=pflash,format=raw,unit=0,readonly=on,file=${qemuValue(OVMF_CODE)}`,
+    "-drive", `if=pflash,format=raw,unit=1,file=${qemuValue(o.ovmfVars)}`,
+  ];
+}
+
+function mediaArgv(o: QemuOptions): string[] {
+  const file = qemuValue(o.medium);
+  if (o.media === "cdrom") {
+    // prettier-ignore
+    return [
+      "-drive", `if=none,id=medium,media=cdrom,format=raw,readonly=on,file=${file}`,
+      "-device", "ide-cd,drive=medium,bootindex=0",
+    ];
+  }
+  // The hybrid ISO as a USB stick on an xHCI controller, as a PC sees a `dd`-written stick.
+  // prettier-ignore
+  return [
+    "-drive", `if=none,id=medium,format=raw,readonly=on,file=${file}`,
+    "-device", "qemu-xhci,id=xhci",
+    "-device", "usb-storage,bus=xhci.0,drive=medium,bootindex=0",
+  ];
+}
+
+function netArgv(o: QemuOptions): string[] {
+  if (o.net === false) return ["-nic", "none"];
+  const fwd = (o.net?.hostfwd ?? []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
+  return ["-nic", `user,model=e1000,restrict=on${fwd.join("")}`];
+}
+
+/**
+ * The whole QEMU command line. Serial 0 (COM1, Xen's console) is QEMU's stdio, which the harness
+ * reads and writes; serial 1 (dom0's /dev/ttyS1) is the events file.
+ */
+export function qemuArgv(o: QemuOptions): string[] {
+  // prettier-ignore
+  return [
+    "qemu-system-x86_64",
+    "-name", "livedeck",
+    "-m", String(o.memoryMiB),
+    "-smp", String(o.smp ?? 2),
+    "-accel", o.accel ?? "tcg",
+    ...(o.cpu ? ["-cpu", o.cpu] : []),
+    "-display", "none",
+    "-monitor", "none",
+    "-no-reboot",
+    ...firmwareArgv(o),
+    ...mediaArgv(o),
+    "-serial", "stdio",
+    "-serial", `file:${o.eventsFile}`, // the legacy `file:` form takes the rest verbatim
+    ...netArgv(o),
+    ...(o.qmpSocket ? ["-qmp", `unix:${qemuValue(o.qmpSocket)},server=on,wait=off`] : []),
+  ];
+}

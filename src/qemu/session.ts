@@ -1,0 +1,130 @@
+import { copyFile, mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { requireTools } from "../tools/doctor.ts";
+import type { ToolName } from "../tools/registry.ts";
+import { OVMF_VARS, qemuArgv, type Accel, type HostForward } from "./argv.ts";
+import { checkAccel, checkMedium, checkMemory } from "./checks.ts";
+import { BootFailed, type BootLogs } from "./errors.ts";
+import { Expecter, type SeenLine } from "./expect.ts";
+import { cleanLine } from "./lines.ts";
+import type { Expectation } from "./markers.ts";
+import { QemuProcess } from "./serial.ts";
+import type { Source } from "./timeline.ts";
+
+export interface SessionOptions {
+  iso: string;
+  uefi?: boolean;
+  usb?: boolean;
+  /** MiB; default 3072 (dom0 takes 1536). */
+  memoryMiB?: number;
+  accel?: Accel;
+  cpu?: string;
+  /** Where console.log, events.log and qemu.log go; default a new livedeck-boot-* dir in the temp dir. */
+  logDir?: string;
+  /** Open a QMP socket (logDir/qmp.sock) for screendumps. */
+  qmp?: boolean;
+  /** false: no NIC. Default: user-mode e1000 with restrict=on. */
+  net?: boolean;
+  hostfwd?: readonly HostForward[];
+  /** Each cleaned line as it arrives (a -v view, or a test's own check). */
+  onLine?(source: Source, text: string): void;
+  /** Raw console bytes as they arrive (an attached terminal). */
+  onConsoleData?(chunk: Buffer): void;
+}
+
+/** A running boot: expect markers, type on the console, stop. */
+export interface BootSession {
+  readonly logs: BootLogs;
+  readonly qmpSocket?: string;
+  readonly expecter: Expecter;
+  readonly pid: number | undefined;
+  /** With how QEMU ended, after its last output was read. */
+  readonly exited: Promise<string>;
+  expect(exp: Expectation, timeoutMs: number): Promise<SeenLine>;
+  send(text: string | Buffer): void;
+  /** Kills QEMU if it still runs; waits until the logs are complete. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_MEMORY_MIB = 3072;
+
+/** Everything checked before anything is written: tools, accelerator, the medium. */
+async function preflight(o: SessionOptions): Promise<void> {
+  checkMemory(o.memoryMiB ?? DEFAULT_MEMORY_MIB);
+  const tools: ToolName[] = ["qemu-system-x86_64", "setpriv", ...(o.uefi ? (["ovmf"] as const) : [])];
+  await requireTools(tools, "booting the medium");
+  await checkAccel(o.accel ?? "tcg");
+  await checkMedium(o.iso);
+}
+
+/** Starts QEMU on the medium with the console and events channels read into an Expecter. */
+export async function startBoot(o: SessionOptions): Promise<BootSession> {
+  await preflight(o);
+  const dir = o.logDir ? resolve(o.logDir) : await mkdtemp(join(tmpdir(), "livedeck-boot-"));
+  await mkdir(dir, { recursive: true });
+  const logs: BootLogs = {
+    console: join(dir, "console.log"),
+    events: join(dir, "events.log"),
+    qemu: join(dir, "qemu.log"),
+  };
+  const ovmfVars = o.uefi ? join(dir, "OVMF_VARS.fd") : undefined;
+  if (ovmfVars) await copyFile(OVMF_VARS, ovmfVars);
+  const qmpSocket = o.qmp ? join(dir, "qmp.sock") : undefined;
+  const argv = qemuArgv({
+    medium: resolve(o.iso),
+    media: o.usb ? "usb" : "cdrom",
+    firmware: o.uefi ? "uefi" : "bios",
+    ovmfVars,
+    memoryMiB: o.memoryMiB ?? DEFAULT_MEMORY_MIB,
+    accel: o.accel,
+    cpu: o.cpu,
+    eventsFile: logs.events,
+    net: o.net === false ? false : { hostfwd: o.hostfwd },
+    qmpSocket,
+  });
+  const expecter = new Expecter();
+  const line = (source: Source) => (raw: string) => {
+    const text = cleanLine(raw);
+    o.onLine?.(source, text);
+    expecter.feed(source, text);
+  };
+  const proc = await QemuProcess.start({
+    argv,
+    eventsFile: logs.events,
+    consoleLog: logs.console,
+    qemuLog: logs.qemu,
+    onConsoleLine: line("console"),
+    onEventsLine: line("events"),
+    onConsoleData: o.onConsoleData,
+    onSignal: () => expecter.interrupt(),
+  });
+  const exited = proc.exited.then((how) => {
+    expecter.end(how);
+    return how;
+  });
+  return {
+    logs,
+    qmpSocket,
+    expecter,
+    pid: proc.pid,
+    exited,
+    async expect(exp, timeoutMs) {
+      try {
+        return await expecter.expect(exp, timeoutMs);
+      } catch (e) {
+        if (e instanceof BootFailed) {
+          e.logs = logs;
+          e.timeline = expecter.timeline.entries;
+          if (e.reason === "qemu-exited") e.qemuStderr = proc.stderrTail();
+        }
+        throw e;
+      }
+    },
+    send: (text) => proc.send(text),
+    async stop() {
+      await proc.stop();
+      await exited;
+    },
+  };
+}
