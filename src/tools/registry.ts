@@ -27,6 +27,10 @@ export const TOOLS = {
   busybox: { pkg: "busybox-static", why: "micro guests" },
   shellcheck: { pkg: "shellcheck", why: "lint the initrd shell scripts (tests)" },
   tmux: { pkg: "tmux", why: "drive the console UI in tests" },
+  chroot: { pkg: "coreutils", why: "run user scripts inside a root filesystem" },
+  mount: { pkg: "mount", why: "mount /proc, /sys and /dev/pts for user scripts" },
+  umount: { pkg: "mount", why: "unmount them again" },
+  setpriv: { pkg: "util-linux", why: "tie a test VM's life to livedeck's (no orphaned QEMU)" },
 } as const satisfies Record<string, { pkg: string; why: string; path?: string }>;
 
 export type ToolName = keyof typeof TOOLS;

@@ -1,0 +1,132 @@
+import { chmod, copyFile, lstat, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { isAbsolute, join } from "node:path";
+import { z } from "zod";
+import { ToolError, UserError } from "../errors.ts";
+import { diffTarFiles } from "../formats/tar-diff.ts";
+import { defineStage } from "../pipeline/stage.ts";
+import { cleanRootfs, inTree, syncDebs, withChrootMounts } from "../tools/chroot.ts";
+
+export const ScriptOptions = z
+  .object({
+    /** The user's shell script (its bytes are part of the step id). */
+    script: z.string().refine(isAbsolute, "must be an absolute path"),
+    epoch: z.number().int(),
+    env: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "not a shell variable name"), z.string())
+      .optional(),
+  })
+  .strict();
+export type ScriptOptions = z.infer<typeof ScriptOptions>;
+
+/** Where the script is copied inside the tree (/tmp is emptied before packing). */
+export const SCRIPT_IN_CHROOT = "/tmp/livedeck-script";
+
+export function unpackArgv(tar: string, root: string): string[] {
+  return [
+    "tar",
+    "--extract",
+    `--file=${tar}`,
+    `--directory=${root}`,
+    "--numeric-owner",
+    "--same-owner",
+    "--same-permissions",
+    "--xattrs",
+    "--xattrs-include=*",
+  ];
+}
+
+/** The same tar options mmdebstrap packs with: sorted names, mtimes clamped, numeric owners, xattrs. */
+export function packArgv(root: string, tar: string, epoch: number): string[] {
+  return [
+    "tar",
+    "--create",
+    `--file=${tar}`,
+    `--directory=${root}`,
+    "--sort=name",
+    `--mtime=@${epoch}`,
+    "--clamp-mtime",
+    "--numeric-owner",
+    "--one-file-system",
+    "--format=pax",
+    "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
+    "--xattrs",
+    ".",
+  ];
+}
+
+/** A clean environment (nothing of the host's leaks in) with the user's variables on top. */
+export function scriptEnv(o: ScriptOptions): Record<string, string> {
+  return {
+    PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    HOME: "/root",
+    LC_ALL: "C.UTF-8",
+    DEBIAN_FRONTEND: "noninteractive",
+    SOURCE_DATE_EPOCH: String(o.epoch),
+    ...o.env,
+  };
+}
+
+export function chrootArgv(root: string, env: Record<string, string>): string[] {
+  const pairs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  return ["chroot", root, "/usr/bin/env", "-i", ...pairs, "/bin/sh", "-e", SCRIPT_IN_CHROOT];
+}
+
+export default defineStage({
+  name: "script",
+  version: 1,
+  summary: "A user's shell script run chrooted in a rootfs: full rootfs.tar plus delta.tar",
+  options: ScriptOptions,
+  consumes: ["base"],
+  inputs: (o) => [o.script],
+  tools: ["tar", "chroot", "mount", "umount"],
+  async run(ctx) {
+    const o = ctx.options;
+    const base = join(ctx.input("base"), "rootfs.tar");
+    const root = join(ctx.out, "root");
+    const tar = join(ctx.out, "rootfs.tar");
+    await mkdir(root);
+    await ctx.exec(unpackArgv(base, root));
+    const [archives, inside, policy] = await Promise.all(
+      ["var/cache/apt/archives", SCRIPT_IN_CHROOT.slice(1), "usr/sbin/policy-rc.d"].map(async (rel) => {
+        const p = await inTree(root, rel);
+        if (!p) throw new UserError(`${o.script}: the base has a symlink on the way to /${rel}`);
+        return p;
+      }),
+    );
+    await syncDebs(ctx.cache.debs, archives!);
+    await copyFile(o.script, inside!);
+    await chmod(inside!, 0o755);
+    // no service starts inside the chroot (as mmdebstrap does for its hooks)
+    const ownPolicy = !(await lstat(policy!).catch(() => null));
+    if (ownPolicy) await writeFile(policy!, "#!/bin/sh\nexit 101\n", { mode: 0o755 });
+    const t = Date.now();
+    await withChrootMounts(root, ctx.exec, async () => {
+      try {
+        await ctx.exec(chrootArgv(root, scriptEnv(o)));
+      } catch (e) {
+        if (!(e instanceof ToolError)) throw e;
+        throw new ToolError(
+          e.stage,
+          e.argv,
+          e.exitCode,
+          e.stderrTail,
+          `script ${o.script} failed (exit code ${e.exitCode ?? "signal"})`,
+        );
+      }
+    });
+    ctx.log(`ran ${o.script} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    if (ownPolicy) await rm(policy!, { force: true });
+    if (await inTree(root, "var/cache/apt/archives")) await syncDebs(archives!, ctx.cache.debs);
+    await cleanRootfs(root);
+    await ctx.exec(packArgv(root, tar, o.epoch));
+    await rm(root, { recursive: true });
+    const d = await diffTarFiles(base, tar, join(ctx.out, "delta.tar"), o.epoch);
+    return {
+      added: d.added,
+      changed: d.changed,
+      removed: d.removed,
+      deltaBytes: d.bytes,
+      bytes: (await stat(tar)).size,
+    };
+  },
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import layer, { LayerOptions, layerArgv, shellQuote } from "../../../src/stages/layer.ts";
+
+const opts = LayerOptions.parse({
+  suite: "bookworm",
+  mirror: "/etc/apt/sources.list.d/debian.sources",
+  packages: ["hello", "cowsay", "hello"],
+  epoch: 42,
+});
+const paths = { base: "/s/objects/b/out/rootfs.tar", tar: "/s/tmp/x/out/rootfs.tar", debCache: "/s/debs" };
+
+describe("layer stage", () => {
+  it("unpacks the base in the first setup hook, before the .deb cache is synced in", () => {
+    const argv = layerArgv(opts, paths);
+    expect(argv[0]).toBe("mmdebstrap");
+    expect(argv[1]).toBe(
+      `--setup-hook=tar --extract --numeric-owner --xattrs --xattrs-include='*' --file='/s/objects/b/out/rootfs.tar' --directory="$1"`,
+    );
+    const syncIn = argv.indexOf("--setup-hook=sync-in /s/debs /var/cache/apt/archives/");
+    expect(syncIn).toBeGreaterThan(1);
+    expect(argv).toContain("--customize-hook=sync-out /var/cache/apt/archives /s/debs");
+  });
+
+  it("installs only the flavour's packages (essential variant: nothing of minbase is re-added)", () => {
+    const argv = layerArgv(opts, paths);
+    expect(argv).toContain("--mode=root");
+    expect(argv).toContain("--variant=essential");
+    expect(argv).toContain("--format=tar");
+    expect(argv).toContain("--include=cowsay,hello");
+    expect(argv.slice(-3)).toEqual([
+      "bookworm",
+      "/s/tmp/x/out/rootfs.tar",
+      "/etc/apt/sources.list.d/debian.sources",
+    ]);
+  });
+
+  it("quotes the base path for the hook's shell", () => {
+    expect(shellQuote("/a b/it's")).toBe(`'/a b/it'\\''s'`);
+    expect(layerArgv(opts, { ...paths, base: "/x y/rootfs.tar" })[1]).toContain(`--file='/x y/rootfs.tar'`);
+  });
+
+  it("declares the mirror file as its input and consumes a base", () => {
+    expect(layer.inputs(opts)).toEqual(["/etc/apt/sources.list.d/debian.sources"]);
+    expect(layer.consumes).toEqual(["base"]);
+  });
+
+  const bad: [string, Record<string, unknown>, string][] = [
+    ["unknown key", { packges: ["x"] }, "Unrecognized key"],
+    ["relative mirror", { mirror: "debian.sources" }, "must be an absolute path"],
+    ["empty package name", { packages: [""] }, "at least 1 character"],
+    ["fractional epoch", { epoch: 1.5 }, "integer"],
+  ];
+  for (const [what, patch, message] of bad) {
+    it(`rejects ${what}`, () => {
+      const r = LayerOptions.safeParse({ ...opts, ...patch });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]?.message).toContain(message);
+    });
+  }
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import script, {
+  chrootArgv,
+  packArgv,
+  SCRIPT_IN_CHROOT,
+  ScriptOptions,
+  scriptEnv,
+  unpackArgv,
+} from "../../../src/stages/script.ts";
+
+const opts = ScriptOptions.parse({
+  script: "/deck/scripts/motd.sh",
+  epoch: 42,
+  env: { GREETING: "hi", PATH: "/opt/bin:/usr/bin" },
+});
+
+describe("script stage", () => {
+  it("hashes the script's bytes (it is the stage's input) and consumes a base", () => {
+    expect(script.inputs(opts)).toEqual(["/deck/scripts/motd.sh"]);
+    expect(script.consumes).toEqual(["base"]);
+  });
+
+  it("packs like mmdebstrap: sorted, mtimes clamped to the epoch, numeric owners, xattrs, one filesystem", () => {
+    expect(packArgv("/o/root", "/o/rootfs.tar", 42)).toEqual([
+      "tar",
+      "--create",
+      "--file=/o/rootfs.tar",
+      "--directory=/o/root",
+      "--sort=name",
+      "--mtime=@42",
+      "--clamp-mtime",
+      "--numeric-owner",
+      "--one-file-system",
+      "--format=pax",
+      "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
+      "--xattrs",
+      ".",
+    ]);
+  });
+
+  it("unpacks keeping owners, modes and all xattrs (file capabilities)", () => {
+    const argv = unpackArgv("/b/rootfs.tar", "/o/root");
+    expect(argv.slice(0, 4)).toEqual(["tar", "--extract", "--file=/b/rootfs.tar", "--directory=/o/root"]);
+    expect(argv).toEqual(
+      expect.arrayContaining(["--numeric-owner", "--same-owner", "--same-permissions", "--xattrs-include=*"]),
+    );
+  });
+
+  it("runs the script with sh -e in a clean environment; the user's variables win", () => {
+    const env = scriptEnv(opts);
+    expect(env).toMatchObject({
+      HOME: "/root",
+      SOURCE_DATE_EPOCH: "42",
+      DEBIAN_FRONTEND: "noninteractive",
+      GREETING: "hi",
+      PATH: "/opt/bin:/usr/bin",
+    });
+    expect(Object.keys(env)).not.toContain("USER");
+    expect(chrootArgv("/o/root", { A: "1", B: "x y" })).toEqual([
+      "chroot",
+      "/o/root",
+      "/usr/bin/env",
+      "-i",
+      "A=1",
+      "B=x y",
+      "/bin/sh",
+      "-e",
+      SCRIPT_IN_CHROOT,
+    ]);
+    expect(SCRIPT_IN_CHROOT.startsWith("/tmp/")).toBe(true);
+  });
+
+  const bad: [string, Record<string, unknown>, string][] = [
+    ["a relative script", { script: "motd.sh" }, "must be an absolute path"],
+    ["an env name that is not a shell variable", { env: { "A-B": "1" } }, "not a shell variable name"],
+    ["a non-string env value", { env: { A: 1 } }, "Expected string"],
+    ["an unknown key", { scirpt: "/x" }, "Unrecognized key"],
+  ];
+  for (const [what, patch, message] of bad) {
+    it(`rejects ${what}`, () => {
+      const r = ScriptOptions.safeParse({ ...opts, ...patch });
+      expect(r.success).toBe(false);
+      expect(r.error?.issues[0]?.message).toContain(message);
+    });
+  }
+});
