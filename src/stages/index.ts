@@ -1,11 +1,15 @@
 import type { Stage } from "../pipeline/stage.ts";
 import iso from "./iso.ts";
+import layer from "./layer.ts";
 import menu from "./menu.ts";
 import rootfs from "./rootfs.ts";
+import script from "./script.ts";
 
 /** Every stage, by name: the plan, `doctor` and the registry test walk this table. */
 export const STAGES: Record<string, Stage> = {
   rootfs,
+  layer,
+  script,
   menu,
   iso,
 };
