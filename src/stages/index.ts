@@ -1,13 +1,17 @@
 import type { Stage } from "../pipeline/stage.ts";
+import dom0Initrd from "./dom0-initrd.ts";
 import iso from "./iso.ts";
 import layer from "./layer.ts";
 import menu from "./menu.ts";
+import prune from "./prune.ts";
 import rootfs from "./rootfs.ts";
 import script from "./script.ts";
 
 /** Every stage, by name: the plan, `doctor` and the registry test walk this table. */
 export const STAGES: Record<string, Stage> = {
   rootfs,
+  prune,
+  "dom0-initrd": dom0Initrd,
   layer,
   script,
   menu,

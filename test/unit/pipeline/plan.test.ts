@@ -66,7 +66,7 @@ describe("plan of the default deck", () => {
     const base = await ids(deck);
     const newTool = await ids(deck, SETTINGS, { mmdebstrap: "1.4.0-1" });
     expect(newTool.get("rootfs:dom0")).not.toBe(base.get("rootfs:dom0"));
-    const newEpoch = await ids(deck, { ...SETTINGS, epoch: 1 });
+    const newEpoch = await ids(deck, { ...SETTINGS, epoch: SETTINGS.epoch + 1 });
     expect(newEpoch.get("iso")).not.toBe(base.get("iso"));
   });
 });
