@@ -1,0 +1,26 @@
+import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "vitest";
+import { livedeck, ROOT } from "./cli.ts";
+
+/** The VM tier's store lives in the repo (gitignored): test files share it, a fresh clone starts empty. */
+export const TEST_STORE = join(ROOT, ".store-test");
+
+/**
+ * Builds the CI deck through the real CLI and returns the ISO's path. `edit` changes the deck text
+ * (e.g. another default boot entry) in a private copy of flavours/.
+ */
+export async function buildCiIso(o: { append?: string; edit?: (deck: string) => string } = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "livedeck-ci-deck-"));
+  await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
+  const deck = join(dir, "flavours", "ci.deck.yaml");
+  if (o.edit) await writeFile(deck, o.edit(await readFile(deck, "utf8")));
+  await mkdir(join(dir, "out"));
+  const args = ["build", deck, "--store", TEST_STORE, "--out", join(dir, "out"), "--json"];
+  if (o.append) args.push("--append", o.append);
+  const r = await livedeck(args);
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  const result = JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] };
+  return result.outputs.find((x) => x.format === "iso")!.path;
+}
