@@ -1,7 +1,8 @@
+import { benchBoot } from "./boot.ts";
 import { benchPipeline } from "./pipeline.ts";
 
 /** `npm run bench -- <name>`: each benchmark prints its figures measured side by side in one run. */
-const BENCHES: Record<string, () => Promise<void>> = { pipeline: benchPipeline };
+const BENCHES: Record<string, () => Promise<void>> = { pipeline: benchPipeline, boot: benchBoot };
 
 const name = process.argv[2] ?? "";
 const bench = BENCHES[name];

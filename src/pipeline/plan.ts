@@ -93,7 +93,7 @@ export function planSteps(loaded: LoadedDeck, s: PlanSettings): Step[] {
   for (const f of debianFlavours) addFlavour(f.flavour.name);
 
   steps.push(step("menu", "menu", menuVars(deck, { append: s.append, memtest: true })));
-  steps.push(step("iso", "iso", { label: deck.boot.label, epoch: s.epoch, memtest: true }, { menu: "menu", dom0: "dom0-initrd" }));
+  steps.push(step("iso", "iso", { label: deck.boot.label, epoch: s.epoch, memtest: true, dom0MemoryMiB: deck.dom0.memory }, { menu: "menu", dom0: "dom0-initrd" }));
   return steps;
 }
 

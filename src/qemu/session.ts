@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { requireTools } from "../tools/doctor.ts";
 import type { ToolName } from "../tools/registry.ts";
 import { OVMF_VARS, qemuArgv, type Accel, type HostForward } from "./argv.ts";
-import { checkAccel, checkMedium, checkMemory } from "./checks.ts";
+import { checkAccel, checkDom0Fits, checkMedium, checkMemory, parseMarkerMemory, readMediumMarker } from "./checks.ts";
 import { BootFailed, type BootLogs } from "./errors.ts";
 import { Expecter, type SeenLine } from "./expect.ts";
 import { cleanLine } from "./lines.ts";
@@ -52,10 +52,11 @@ export const DEFAULT_MEMORY_MIB = 3072;
 /** Everything checked before anything is written: tools, accelerator, the medium. */
 async function preflight(o: SessionOptions): Promise<void> {
   checkMemory(o.memoryMiB ?? DEFAULT_MEMORY_MIB);
-  const tools: ToolName[] = ["qemu-system-x86_64", "setpriv", ...(o.uefi ? (["ovmf"] as const) : [])];
+  const tools: ToolName[] = ["qemu-system-x86_64", "setpriv", "xorriso", ...(o.uefi ? (["ovmf"] as const) : [])];
   await requireTools(tools, "booting the medium");
   await checkAccel(o.accel ?? "tcg");
   await checkMedium(o.iso);
+  checkDom0Fits(parseMarkerMemory(await readMediumMarker(o.iso)), o.memoryMiB ?? DEFAULT_MEMORY_MIB);
 }
 
 /** Starts QEMU on the medium with the console and events channels read into an Expecter. */

@@ -27,6 +27,7 @@ export const IsoOptions = z
       .max(4102444799, "must be a Unix time before 2100")
       .describe("SOURCE_DATE_EPOCH: every date on the medium"),
     memtest: z.boolean().describe("put memtest86+ (BIOS and EFI) on the medium"),
+    dom0MemoryMiB: z.number().int().positive().describe("dom0_mem, recorded so `livedeck boot` can check the VM fits it"),
   })
   .strict();
 export type IsoOptions = z.infer<typeof IsoOptions>;
@@ -81,7 +82,7 @@ export function treeFiles(opts: IsoOptions, dirs: { menu: string; dom0: string }
 }
 
 export function markerText(opts: IsoOptions): string {
-  return `livedeck medium\nlabel=${opts.label}\n`;
+  return `livedeck medium\nlabel=${opts.label}\ndom0_memory_mib=${opts.dom0MemoryMiB}\n`;
 }
 
 /** Copies the files in, then gives every entry the same mode and the epoch as its dates. */
@@ -108,7 +109,7 @@ async function clamp(path: string, epoch: number): Promise<void> {
 
 export default defineStage({
   name: "iso",
-  version: 1,
+  version: 2,
   summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0 and memtest86+",
   options: IsoOptions,
   consumes: ["menu", "dom0"],

@@ -10,7 +10,7 @@ import { requireTools } from "../../src/tools/doctor.ts";
 import { exec } from "../../src/tools/exec.ts";
 import { runStage } from "../helpers/stage-ctx.ts";
 
-const opts = IsoOptions.parse({ label: "LDTEST_1", epoch: 1700000000, memtest: true });
+const opts = IsoOptions.parse({ label: "LDTEST_1", epoch: 1700000000, memtest: true, dom0MemoryMiB: 1536 });
 
 const xorriso = async (isoPath: string, ...cmd: string[]) =>
   (await exec(["xorriso", "-indev", isoPath, ...cmd], { stage: "test" })).stdout;

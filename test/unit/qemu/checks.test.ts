@@ -45,3 +45,22 @@ describe("checkAccel", () => {
     await expect(checkAccel("tcg")).resolves.toBeUndefined();
   });
 });
+
+describe("dom0 must fit in the VM", () => {
+  it("reads dom0_memory_mib from the medium's marker", async () => {
+    const { parseMarkerMemory } = await import("../../../src/qemu/checks.ts");
+    expect(parseMarkerMemory("livedeck medium\nlabel=X\ndom0_memory_mib=1536\n")).toBe(1536);
+    expect(parseMarkerMemory("livedeck medium\nlabel=X\n")).toBeNull();
+  });
+  it("refuses a VM smaller than dom0 plus Xen, naming the memory to use", async () => {
+    const { checkDom0Fits } = await import("../../../src/qemu/checks.ts");
+    expect(() => checkDom0Fits(1536, 1024)).toThrow(/dom0 needs 1536 MiB .* VM has 1024 MiB/);
+    try {
+      checkDom0Fits(1536, 1024);
+    } catch (e) {
+      expect((e as { hint: string }).hint).toBe("boot with --memory 1792 or more, or lower dom0.memory in the deck");
+    }
+    expect(() => checkDom0Fits(1536, 1792)).not.toThrow();
+    expect(() => checkDom0Fits(null, 256)).not.toThrow();
+  });
+});

@@ -10,7 +10,7 @@ import iso, {
   treeFiles,
 } from "../../../src/stages/iso.ts";
 
-const opts = IsoOptions.parse({ label: "LIVEDECK", epoch: 1700000000, memtest: true });
+const opts = IsoOptions.parse({ label: "LIVEDECK", epoch: 1700000000, memtest: true, dom0MemoryMiB: 1536 });
 
 describe("iso stage", () => {
   it("builds grub-mkrescue argv: output, tree, then xorriso's label and fixed dates", () => {
@@ -61,7 +61,7 @@ describe("iso stage", () => {
     expect(treeFiles({ ...opts, memtest: false }, { menu: "/m", dom0: "/d" }).map(([p]) => p)).not.toContain(
       "boot/memtest86+x64.bin",
     );
-    expect(markerText(opts)).toBe("livedeck medium\nlabel=LIVEDECK\n");
+    expect(markerText(opts)).toBe("livedeck medium\nlabel=LIVEDECK\ndom0_memory_mib=1536\n");
   });
 
   it("hashes the memtest86+ images only when it ships them", () => {
