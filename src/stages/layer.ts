@@ -1,8 +1,9 @@
 import { copyFile, stat, writeFile } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
+import { shellQuote } from "../formats/shell.ts";
 import { mmdebstrapArgv, rootfsEnv } from "./rootfs.ts";
 
 export const LayerOptions = z
@@ -35,10 +36,6 @@ export function layerArgv(o: LayerOptions, paths: { base: string; tar: string; d
   return [cmd!, `--setup-hook=${untar}`, ...rest];
 }
 
-export function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
-
 export default defineStage({
   name: "layer",
   version: 1,
@@ -59,7 +56,7 @@ export default defineStage({
     }
     let t = Date.now();
     await ctx.exec(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs }), {
-      env: rootfsEnv({ ...ctx.options, variant: "essential" }),
+      env: rootfsEnv({ ...ctx.options, variant: "essential" }, dirname(ctx.out)),
     });
     ctx.log(`installed ${ctx.options.packages.join(" ")} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     t = Date.now();

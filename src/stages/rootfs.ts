@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { shellQuote } from "../formats/shell.ts";
 import { z } from "zod";
 import { defineStage } from "../pipeline/stage.ts";
 
@@ -15,8 +16,11 @@ export const RootfsOptions = z
 export type RootfsOptions = z.infer<typeof RootfsOptions>;
 
 /**
- * mmdebstrap argv. The .deb cache is synced in before apt runs and out before cleanup, so a warm
- * rebuild downloads nothing; it never reaches the tarball (apt's cache is emptied at the end).
+ * mmdebstrap argv. The .deb cache is hard-linked into the chroot before apt runs and new .debs are
+ * linked back before cleanup, so a warm rebuild downloads nothing and copies nothing (sync-in/out
+ * copied the whole cache both ways: slower than downloading from a near mirror). TMPDIR is the
+ * step's temp dir, on the store's filesystem, so links work; `cp -a` is the fallback. The cache
+ * never reaches the tarball: mmdebstrap empties apt's cache at the end, unlinking our links.
  */
 export function mmdebstrapArgv(o: RootfsOptions, paths: { tar: string; debCache: string }): string[] {
   const packages = [...new Set(o.packages)].sort();
@@ -26,9 +30,8 @@ export function mmdebstrapArgv(o: RootfsOptions, paths: { tar: string; debCache:
     `--variant=${o.variant}`,
     "--format=tar",
     ...(packages.length ? [`--include=${packages.join(",")}`] : []),
-    `--setup-hook=mkdir -p "$1"/var/cache/apt/archives/`,
-    `--setup-hook=sync-in ${paths.debCache} /var/cache/apt/archives/`,
-    `--customize-hook=sync-out /var/cache/apt/archives ${paths.debCache}`,
+    `--setup-hook=${linkDebs(shellQuote(paths.debCache), '"$1"/var/cache/apt/archives/')}`,
+    `--customize-hook=${linkDebs('"$1"/var/cache/apt/archives/', shellQuote(paths.debCache))}`,
     // Reproducibility: no per-build machine-id, no random apt state left behind.
     `--customize-hook=rm -f "$1"/etc/machine-id "$1"/var/lib/dbus/machine-id; : > "$1"/etc/machine-id`,
     o.suite,
@@ -37,8 +40,13 @@ export function mmdebstrapArgv(o: RootfsOptions, paths: { tar: string; debCache:
   ];
 }
 
-export function rootfsEnv(o: RootfsOptions): Record<string, string> {
-  return { SOURCE_DATE_EPOCH: String(o.epoch), LC_ALL: "C.UTF-8" };
+/** Shell text that hard-links (else copies) every .deb of one directory into another. */
+export function linkDebs(from: string, to: string): string {
+  return `mkdir -p ${to} && find ${from} -maxdepth 1 -name '*.deb' -exec sh -c 'ln -f "$0" "$1" 2>/dev/null || cp -a "$0" "$1"' {} ${to} \\;`;
+}
+
+export function rootfsEnv(o: RootfsOptions, tmp?: string): Record<string, string> {
+  return { SOURCE_DATE_EPOCH: String(o.epoch), LC_ALL: "C.UTF-8", ...(tmp ? { TMPDIR: tmp } : {}) };
 }
 
 export default defineStage({
@@ -51,7 +59,7 @@ export default defineStage({
   tools: ["mmdebstrap", "tar"],
   async run(ctx) {
     const tar = join(ctx.out, "rootfs.tar");
-    await ctx.exec(mmdebstrapArgv(ctx.options, { tar, debCache: ctx.cache.debs }), { env: rootfsEnv(ctx.options) });
+    await ctx.exec(mmdebstrapArgv(ctx.options, { tar, debCache: ctx.cache.debs }), { env: rootfsEnv(ctx.options, dirname(ctx.out)) });
     const { stat } = await import("node:fs/promises");
     return { bytes: (await stat(tar)).size, packages: ctx.options.packages.length };
   },

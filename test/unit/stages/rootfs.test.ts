@@ -7,8 +7,11 @@ describe("rootfs stage", () => {
   it("builds mmdebstrap argv: sorted unique packages, .deb cache hooks, suite, target, mirror file", () => {
     const argv = mmdebstrapArgv(opts, { tar: "/o/rootfs.tar", debCache: "/s/debs" });
     expect(argv.slice(0, 5)).toEqual(["mmdebstrap", "--mode=root", "--variant=minbase", "--format=tar", "--include=busybox,zstd"]);
-    expect(argv).toContain("--setup-hook=sync-in /s/debs /var/cache/apt/archives/");
-    expect(argv).toContain("--customize-hook=sync-out /var/cache/apt/archives /s/debs");
+    const setup = argv.find((a) => a.startsWith("--setup-hook="))!;
+    expect(setup).toContain(`find '/s/debs' -maxdepth 1 -name '*.deb' -exec`);
+    expect(setup).toContain(`ln -f "$0" "$1"`);
+    expect(setup).toMatch(/\{\} "\$1"\/var\/cache\/apt\/archives\/ \\;$/);
+    expect(argv.find((a) => a.startsWith("--customize-hook=mkdir"))).toContain(`{} '/s/debs' \\;`);
     expect(argv.slice(-3)).toEqual(["bookworm", "/o/rootfs.tar", "/etc/apt/sources.list.d/debian.sources"]);
   });
 
@@ -17,8 +20,14 @@ describe("rootfs stage", () => {
     expect(argv.some((a) => a.startsWith("--include"))).toBe(false);
   });
 
-  it("pins SOURCE_DATE_EPOCH and hashes the mirror file", () => {
+  it("quotes a cache path with spaces and quotes as one shell word", () => {
+    const setup = mmdebstrapArgv(opts, { tar: "t", debCache: "/my store/it's" }).find((a) => a.startsWith("--setup-hook="))!;
+    expect(setup).toContain(`find '/my store/it'\\''s' -maxdepth`);
+  });
+
+  it("pins SOURCE_DATE_EPOCH and TMPDIR (for hard links into the store) and hashes the mirror file", () => {
     expect(rootfsEnv(opts).SOURCE_DATE_EPOCH).toBe("42");
+    expect(rootfsEnv(opts, "/store/tmp/x").TMPDIR).toBe("/store/tmp/x");
     expect(rootfs.inputs(opts)).toEqual(["/etc/apt/sources.list.d/debian.sources"]);
   });
 
