@@ -5,6 +5,7 @@ import { registerDoctor } from "./doctor.ts";
 import { EXIT, reportError } from "./exit.ts";
 import { registerPlan } from "./plan.ts";
 import { registerStore } from "./store.ts";
+import { registerSwitcher } from "./switcher.ts";
 
 export function makeProgram(): Command {
   const program = new Command("livedeck")
@@ -12,7 +13,7 @@ export function makeProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerBuild, registerPlan, registerBoot, registerStore, registerDoctor]) register(program);
+  for (const register of [registerBuild, registerPlan, registerBoot, registerSwitcher, registerStore, registerDoctor]) register(program);
   return program;
 }
 

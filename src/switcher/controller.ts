@@ -1,0 +1,223 @@
+import { printableLog } from "../dom0/console-log.ts";
+import { Xenstore } from "../dom0/xenstore.ts";
+import { Xl } from "../dom0/xl.ts";
+import { runAction, type ActionContext } from "./actions.ts";
+import { frame } from "./frame.ts";
+import { confirmDestroy, handleKey, INITIAL_UI, type Effect, type UiState } from "./keys.ts";
+import { rows, type Activity, type OpKind, type World } from "./model.ts";
+import { EMPTY_WORLD, Poller, type Dom0Io, type PollConfig } from "./poll.ts";
+import { Refresher } from "./refresh.ts";
+import type { TerminalRun, View } from "./view.ts";
+
+export interface ControllerOptions {
+  io: Dom0Io;
+  poll: PollConfig;
+  view: View;
+  demo: boolean;
+  allowQuit: boolean;
+  /** How long a clean shutdown may take before destroy is offered. */
+  shutdownTimeoutMs: number;
+  /** Backstop refresh period; a xenstore watch and our own actions refresh sooner. */
+  pollMs: number;
+  consoleArgv: (name: string) => string[];
+  shellArgv: string[];
+}
+
+/** Never refresh more often than this, however often xenstore changes. */
+const MIN_REFRESH_MS = 1_000;
+
+/** Ties keys, polling and actions together; all terminal work goes through the View. */
+export class Controller {
+  world: World = EMPTY_WORLD;
+  ui: UiState = INITIAL_UI;
+  readonly ops = new Map<string, { kind: OpKind; sinceMs: number; abort: AbortController }>();
+  readonly failures = new Map<string, string>();
+  private readonly poller: Poller;
+  private readonly xl: Xl;
+  private readonly xs: Xenstore;
+  private readonly refresher: Refresher;
+  /** A start or stop happened: the next forced refresh re-reads domain details. */
+  private detailsStale = true;
+  /** Errors of the last refresh: a failure that repeats every poll is logged once. */
+  private lastErrors = new Set<string>();
+  private timers: NodeJS.Timeout[] = [];
+  private stopWatch: (() => void) | undefined;
+  private quit!: () => void;
+  readonly done = new Promise<void>((resolve) => (this.quit = resolve));
+  attached = false;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.poller = new Poller(o.io, o.poll);
+    this.xl = new Xl(o.io.run);
+    this.xs = new Xenstore(o.io.run);
+    this.refresher = new Refresher((force) => this.refreshOnce(force), o.io.now, MIN_REFRESH_MS);
+  }
+
+  activity(): Activity {
+    return { ops: this.ops, failures: this.failures };
+  }
+
+  rows() {
+    return rows(this.world, this.activity(), this.o.io.now());
+  }
+
+  draw(): void {
+    const f = frame(this.world, this.activity(), this.ui, this.rows(), {
+      demo: this.o.demo,
+      width: this.o.view.width(),
+      nowMs: this.o.io.now(),
+    });
+    this.o.view.render(f);
+  }
+
+  /** First refresh, then the timers: the backstop poll and a 1 s redraw for uptimes and progress. */
+  async start(): Promise<void> {
+    await this.refresh(true);
+    this.timers.push(setInterval(() => void this.refresh(false), this.o.pollMs));
+    this.timers.push(setInterval(() => this.draw(), 1_000));
+    this.stopWatch = this.o.io.watch?.("/local/domain", () => void this.refresh(false));
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.stopWatch?.();
+    for (const op of this.ops.values()) op.abort.abort();
+  }
+
+  /** Re-reads Xen: now and after anything already running (`force`), else at most once a second. */
+  refresh(force: boolean): Promise<void> {
+    return this.refresher.request(force);
+  }
+
+  private async refreshOnce(force: boolean): Promise<void> {
+    if (force) this.poller.invalidate(this.detailsStale);
+    if (force) this.detailsStale = false;
+    const { world, errors } = await this.poller.collect(this.world);
+    this.world = world;
+    for (const e of errors) if (!this.lastErrors.has(e)) this.o.view.log(`error: ${e}`);
+    this.lastErrors = new Set(errors);
+    this.draw();
+  }
+
+  key(k: string): void {
+    if (this.attached) return;
+    const { ui, effect } = handleKey(this.ui, k, {
+      rows: this.rows(),
+      busy: new Set(this.ops.keys()),
+      allowQuit: this.o.allowQuit,
+    });
+    this.ui = ui;
+    this.draw();
+    if (effect) void this.run(effect);
+  }
+
+  private async run(effect: Effect): Promise<void> {
+    const { view } = this.o;
+    switch (effect.kind) {
+      case "say":
+        return view.log(effect.text);
+      case "quit":
+        this.stop();
+        return this.quit();
+      case "cancel":
+        this.ops.get(effect.name)?.abort.abort();
+        return view.log(`cancelling ${effect.name}…`);
+      case "view-log":
+        return this.viewLog(effect.name);
+      case "attach":
+        return this.attach(effect.name);
+      case "shell":
+        await this.inTerminal(this.o.shellArgv);
+        return view.log("back from the dom0 shell");
+      case "start":
+        if (!effect.force && this.askMemory(effect)) return;
+    }
+    await runAction(effect, this.actionContext());
+  }
+
+  /**
+   * A guest that does not fit in Xen's free memory would fail half-built: ask first. A paused
+   * guest keeps its memory, so the way out is stopping one (saving one comes with saved states).
+   */
+  private askMemory(effect: Extract<Effect, { kind: "start" }>): boolean {
+    const need = this.rows().find((r) => r.name === effect.name)?.memMiB;
+    const free = this.world.hv?.freeMiB;
+    if (need == null || free === undefined || need <= free) return false;
+    this.ui = {
+      ...this.ui,
+      confirm: {
+        question: `${effect.name} needs ${need}M, Xen has ${free}M free: stop a guest (d) first. Start anyway? [y/n]`,
+        effect: { ...effect, force: true },
+      },
+    };
+    this.draw();
+    return true;
+  }
+
+  private actionContext(): ActionContext {
+    return {
+      xl: this.xl,
+      xs: this.xs,
+      log: (l) => this.o.view.log(l),
+      now: () => this.o.io.now(),
+      ops: this.ops,
+      failures: this.failures,
+      shutdownTimeoutMs: this.o.shutdownTimeoutMs,
+      redraw: () => this.draw(),
+      changed: (kind) => {
+        if (kind !== "pause" && kind !== "unpause") this.detailsStale = true;
+        return this.refresh(true);
+      },
+      askDestroy: (name, waitedS) => {
+        this.ui = confirmDestroy(this.ui, name, waitedS);
+        this.draw();
+      },
+      configOf: (name) => this.rows().find((r) => r.name === name)?.configPath ?? null,
+      start: (e) => this.run(e),
+    };
+  }
+
+  private async inTerminal(argv: readonly string[], captureStderr = false): Promise<TerminalRun> {
+    this.attached = true;
+    try {
+      return await this.o.view.runInTerminal(argv, { captureStderr });
+    } finally {
+      this.attached = false;
+      this.draw();
+    }
+  }
+
+  private async attach(name: string): Promise<void> {
+    const { code, stderr } = await this.inTerminal(this.o.consoleArgv(name), true);
+    await this.refresh(true);
+    const row = this.rows().find((r) => r.name === name);
+    const said = stderr
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1);
+    if (!row || row.id === null) this.o.view.log(`${name} is gone: it stopped while attached`);
+    else if (row.state === "failed") this.o.view.log(`${name} crashed while attached`);
+    else if (row.state === "stopped") this.o.view.log(`${name} shut down while attached`);
+    else if (code !== 0)
+      this.o.view.log(`error: console of ${name} ended with exit code ${code}${said ? `: ${said}` : ""}`);
+    else this.o.view.log(`back from ${name}'s console`);
+  }
+
+  private async viewLog(name: string): Promise<void> {
+    const path = Xl.consoleLogPath(name, this.o.poll.consoleLogDir);
+    const raw = await this.o.io
+      .readTail(path, 256 * 1024)
+      .catch((e: Error) => `cannot read ${path}: ${e.message}`);
+    this.o.view.showLog(
+      `${path} (Esc closes)`,
+      raw === null ? `${path} does not exist yet` : printableLog(raw),
+    );
+  }
+
+  /** The log viewer was closed on screen. */
+  closeLog(): void {
+    this.ui = { ...this.ui, logOf: null };
+    this.draw();
+  }
+}

@@ -1,0 +1,181 @@
+import { guestReadyInLog } from "../dom0/console-log.ts";
+import { readMediumGuests, type MediumGuest } from "../dom0/medium.ts";
+import { parseMeminfo } from "../dom0/meminfo.ts";
+import type { Runner } from "../dom0/run.ts";
+import { Xenstore, xsMap } from "../dom0/xenstore.ts";
+import { livedeckWords } from "../dom0/xl-list-long.ts";
+import { Xl } from "../dom0/xl.ts";
+import type { XlDomain } from "../dom0/xl-parse.ts";
+import type { DomainExtra, Origin, World } from "./model.ts";
+
+/** What the switcher reads in dom0; demo mode and tests pass recorded answers. */
+export interface Dom0Io {
+  run: Runner;
+  /** The last `maxBytes` of a file, or null when it does not exist. */
+  readTail(path: string, maxBytes: number): Promise<string | null>;
+  now(): number;
+  /** Calls `onChange` whenever something under `path` changes in xenstore; returns a stop function. */
+  watch?: (path: string, onChange: () => void) => () => void;
+}
+
+export interface PollConfig {
+  mediumDir: string;
+  consoleLogDir: string;
+}
+
+/**
+ * xenstore keys dom0 writes under a guest's own domain path, where the guest itself cannot write
+ * (libxl gives a guest read-only access to /local/domain/<id>): the supervisor (and the switcher,
+ * for guests it starts) record how the guest came up and when it became ready.
+ */
+export const XS_ORIGIN = (id: number) => `/local/domain/${id}/livedeck/boot`;
+export const XS_READY = (id: number) => `/local/domain/${id}/livedeck/ready`;
+
+/**
+ * Where dom0's guest supervisor (initrd-skel guests-up/guest-watch) keeps each deck guest's boot
+ * outcome: `state` (…, ready, failed) and `reason`.
+ */
+export const SUPERVISOR_DIR = "/run/livedeck/guests";
+
+export const EMPTY_WORLD: World = {
+  medium: [],
+  domains: [],
+  extra: new Map(),
+  bootFailures: new Map(),
+  hv: null,
+  dom0: null,
+};
+
+const INFO_EVERY_MS = 5_000;
+const LOG_TAIL = 64 * 1024;
+
+/** One refresh: `xl list` always; the heavier reads only when the set of domains changed. */
+export class Poller {
+  private readonly xl: Xl;
+  private readonly xs: Xenstore;
+  private medium: MediumGuest[] | null = null;
+  private lastInfoMs = -Infinity;
+  private details = new Map<string, DomainExtra>();
+  private domainKey = "";
+
+  constructor(
+    private readonly io: Dom0Io,
+    private readonly config: PollConfig,
+  ) {
+    this.xl = new Xl(io.run);
+    this.xs = new Xenstore(io.run);
+  }
+
+  /**
+   * Read free memory again next time, and with `details` the per-domain details too (after a
+   * start or stop: origins are written just after the domain appears). Costly under TCG:
+   * `xl list -l` and `xenstore-ls` take seconds there, so a pause does not ask for them.
+   */
+  invalidate(details: boolean): void {
+    if (details) this.domainKey = "";
+    this.lastInfoMs = -Infinity;
+  }
+
+  /** Returns the new world and the messages of what failed (the previous values are kept). */
+  async collect(prev: World): Promise<{ world: World; errors: string[] }> {
+    const errors: string[] = [];
+    const attempt = async <T>(what: Promise<T>): Promise<T | undefined> => {
+      try {
+        return await what;
+      } catch (e) {
+        errors.push(e instanceof Error ? e.message : String(e));
+        return undefined;
+      }
+    };
+    const now = this.io.now();
+    const infoDue = now - this.lastInfoMs >= INFO_EVERY_MS;
+    // Independent reads at once: under TCG each xl call costs a second or more.
+    const [medium, listed, info, meminfo] = await Promise.all([
+      this.medium ? this.medium : attempt(readMediumGuests(this.config.mediumDir)),
+      attempt(this.xl.list()),
+      infoDue ? attempt(this.xl.info()) : undefined,
+      infoDue ? attempt(this.io.readTail("/proc/meminfo", LOG_TAIL)) : undefined,
+    ]);
+    this.medium = medium ?? null;
+    if (infoDue) this.lastInfoMs = now;
+    const domains = listed ?? prev.domains;
+    const key = domains.map((d) => `${d.id}:${d.name}`).join(",");
+    if (key !== this.domainKey) {
+      const fresh = await this.domainDetails(domains, attempt);
+      if (fresh) {
+        this.details = fresh;
+        this.domainKey = key;
+      }
+    }
+    await this.checkReady(domains);
+    const bootFailures = await this.bootFailures(domains);
+    const hv = info
+      ? { totalMiB: info.totalMemoryMiB, freeMiB: info.freeMemoryMiB, xenVersion: info.xenVersion }
+      : prev.hv;
+    const dom0 = (meminfo ? parseMeminfo(meminfo) : null) ?? prev.dom0;
+    return {
+      world: { medium: this.medium ?? [], domains, extra: new Map(this.details), bootFailures, hv, dom0 },
+      errors,
+    };
+  }
+
+  private async domainDetails(
+    domains: readonly XlDomain[],
+    attempt: <T>(p: Promise<T>) => Promise<T | undefined>,
+  ): Promise<Map<string, DomainExtra> | undefined> {
+    const [long, uptimes, nodes] = await Promise.all([
+      attempt(this.xl.listLong()),
+      attempt(this.xl.uptime()),
+      attempt(this.xs.ls("/local/domain")),
+    ]);
+    if (!long && !uptimes && !nodes) return undefined;
+    const xs = xsMap(nodes ?? []);
+    const now = this.io.now();
+    const out = new Map<string, DomainExtra>();
+    for (const d of domains) {
+      const l = long?.find((x) => x.domid === d.id);
+      const words = livedeckWords(l?.cmdline ?? null);
+      const up = uptimes?.find((u) => u.id === d.id);
+      const origin = xs.get(XS_ORIGIN(d.id));
+      const vncPort = xs.get(`/local/domain/${d.id}/console/vnc-port`);
+      const ip = l?.nics.find((n) => n.ip)?.ip ?? xs.get(`/local/domain/0/backend/vif/${d.id}/0/ip`);
+      out.set(d.name, {
+        flavour: words.get("flavour"),
+        ip: ip ?? words.get("ip")?.replace(/\/\d+$/, ""),
+        startedAtMs: up ? now - up.seconds * 1000 : undefined,
+        origin: origin === "restored" || origin === "cold" ? (origin as Origin) : undefined,
+        ready: xs.has(XS_READY(d.id)) ? true : undefined,
+        vnc: vncPort
+          ? `${xs.get(`/local/domain/${d.id}/console/vnc-listen`) ?? "127.0.0.1"}:${vncPort}`
+          : undefined,
+      });
+    }
+    return out;
+  }
+
+  /** Deck guests without a domain that the supervisor marked failed, with its reason. */
+  private async bootFailures(domains: readonly XlDomain[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const g of this.medium ?? []) {
+      if (domains.some((d) => d.name === g.name)) continue;
+      const read = (f: string) =>
+        this.io.readTail(`${SUPERVISOR_DIR}/${g.name}/${f}`, 4096).catch(() => null);
+      if ((await read("state"))?.trim() !== "failed") continue;
+      out.set(g.name, (await read("reason"))?.trim() || "failed at boot");
+    }
+    return out;
+  }
+
+  /** Guests not known to be ready: look for their READY line in the console log. */
+  private async checkReady(domains: readonly XlDomain[]): Promise<void> {
+    for (const d of domains) {
+      if (d.id === 0) continue;
+      const x = this.details.get(d.name) ?? {};
+      if (x.ready) continue;
+      const log = await this.io
+        .readTail(`${this.config.consoleLogDir}/guest-${d.name}.log`, LOG_TAIL)
+        .catch(() => null);
+      this.details.set(d.name, { ...x, ready: log !== null && guestReadyInLog(log, d.name) });
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+/**
+ * `switcher --supervise`: runs the switcher as a child and starts it again when it crashes, so
+ * the console never stays without it. The child's stderr (a crash's stack) goes to the crash log
+ * instead of the screen, which the restarted switcher would paint over.
+ */
+export const CRASH_LOG = "/var/log/livedeck/switcher.log";
+
+/** Waits before restart n (1-based): quick at first, then slower, so a crash loop cannot spin. */
+export function restartDelayMs(n: number): number {
+  return Math.min(30_000, 500 * 2 ** Math.max(0, n - 1));
+}
+
+export interface SuperviseOptions {
+  logFile: string;
+  /** Stop after this many restarts (tests); default: never. */
+  maxRestarts?: number;
+  now?: () => Date;
+}
+
+/** Returns the child's exit code once it exits cleanly (0, the person quit) or restarts run out. */
+export async function supervise(argv: readonly string[], o: SuperviseOptions): Promise<number> {
+  const log = (line: string) => {
+    try {
+      mkdirSync(dirname(o.logFile), { recursive: true });
+      appendFileSync(o.logFile, `${(o.now?.() ?? new Date()).toISOString()} ${line}\n`);
+    } catch {
+      // Nowhere to log (read-only /var): keep supervising anyway.
+    }
+  };
+  for (let restarts = 0; ; restarts++) {
+    const { code, signal, stderr } = await runOnce(argv);
+    if (code === 0) return 0;
+    log(
+      `switcher ${signal ? `killed by ${signal}` : `exited with code ${code}`}${stderr ? `:\n${stderr.trimEnd()}` : ""}`,
+    );
+    if (o.maxRestarts !== undefined && restarts >= o.maxRestarts) return code ?? 1;
+    const wait = restartDelayMs(restarts + 1);
+    log(`restarting in ${wait} ms (restart ${restarts + 1})`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+function runOnce(
+  argv: readonly string[],
+): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ["inherit", "inherit", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr = (stderr + d.toString()).slice(-16_384)));
+    child.on("error", (e) => resolve({ code: 127, signal: null, stderr: e.message }));
+    child.on("close", (code, signal) => resolve({ code, signal, stderr }));
+  });
+}

@@ -1,0 +1,236 @@
+import { describe, expect, it } from "vitest";
+import type { Runner } from "../../../src/dom0/run.ts";
+import { Controller } from "../../../src/switcher/controller.ts";
+import type { View } from "../../../src/switcher/view.ts";
+import { demoConsoleArgv, demoSetup } from "../../../src/switcher/demo.ts";
+import type { Frame } from "../../../src/switcher/frame.ts";
+import type { Dom0Io } from "../../../src/switcher/poll.ts";
+import { XL_FIXTURES } from "../dom0/fixtures.ts";
+
+/** A View that records what it is asked to show; "terminal" commands return at once. */
+class Recorder implements View {
+  frames: Frame[] = [];
+  lines: string[] = [];
+  ran: (readonly string[])[] = [];
+  shown: { title: string; text: string } | null = null;
+  width = () => 80;
+  render = (f: Frame) => void this.frames.push(f);
+  log = (l: string) => void this.lines.push(l);
+  showLog = (title: string, text: string) => void (this.shown = { title, text });
+  /** What the next "terminal" command returns. */
+  next = { code: 0 as number | null, stderr: "" };
+  /** Runs while the "terminal" is handed over (a guest dying meanwhile). */
+  during: () => Promise<unknown> = async () => undefined;
+  runInTerminal = async (argv: readonly string[]) => {
+    this.ran.push(argv);
+    await this.during();
+    return this.next;
+  };
+  get last(): Frame {
+    return this.frames.at(-1)!;
+  }
+  state(name: string): string {
+    return this.last.lines
+      .find((l) => l.slice(1).startsWith(`${name} `))!
+      .slice(1)
+      .split(/\s+/)[2]!;
+  }
+}
+
+async function until(cond: () => boolean, what: string): Promise<void> {
+  const end = Date.now() + 3000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The controller on the demo stand-in, with a hook to make commands fail. */
+async function setup(
+  o: {
+    shutdownTimeoutMs?: number;
+    breakRun?: (argv: readonly string[]) => boolean;
+    /** Extra time a command takes (a slow `xl list` under TCG). */
+    slowRun?: (argv: readonly string[]) => number;
+  } = {},
+) {
+  const demo = await demoSetup(XL_FIXTURES, { createMs: 20, shutdownMs: 20 });
+  const run: Runner = async (argv, opts) => {
+    const ms = o.slowRun?.(argv) ?? 0;
+    if (ms) await new Promise((r) => setTimeout(r, ms));
+    return o.breakRun?.(argv)
+      ? { stdout: "", stderr: "libxl: error: libxl_x.c:1:f: it broke\n", code: 1 }
+      : demo.io.run(argv, opts);
+  };
+  const io: Dom0Io = { ...demo.io, run };
+  const view = new Recorder();
+  const c = new Controller({
+    io,
+    poll: { mediumDir: demo.mediumDir, consoleLogDir: demo.consoleLogDir },
+    view,
+    demo: true,
+    allowQuit: true,
+    shutdownTimeoutMs: o.shutdownTimeoutMs ?? 2000,
+    pollMs: 60_000,
+    consoleArgv: demoConsoleArgv,
+    shellArgv: ["/bin/sh", "-l"],
+  });
+  await c.refresh(true);
+  return { c, view, io };
+}
+
+describe("controller on the demo stand-in", () => {
+  it("draws the recorded machine", async () => {
+    const { view } = await setup();
+    expect(view.last.header).toMatch(/^ DEMO livedeck  dom0 1153\/1391M free  Xen 4.17.7 \d+\/3071M free/);
+    expect(["tiny", "deb", "t80"].map((n) => view.state(n))).toEqual(["running", "stopped", "failed"]);
+  });
+
+  it("p pauses and p resumes the selected guest", async () => {
+    const { c, view } = await setup();
+    c.key("p");
+    await until(() => view.state("tiny") === "paused", "paused");
+    expect(view.lines).toContain("tiny: paused");
+    c.key("p");
+    await until(() => view.state("tiny") === "running", "running");
+  });
+
+  it("p pressed again before the list shows the pause does not pause twice", async () => {
+    let slow = false;
+    const { c, view, io } = await setup({
+      slowRun: (argv) => (slow && argv.join(" ") === "xl list" ? 200 : 0),
+    });
+    slow = true;
+    c.key("p");
+    await until(() => view.lines.includes("tiny: paused"), "xl pause done");
+    expect(view.state("tiny")).toBe("running"); // the list is still being read
+    c.key("p");
+    await until(() => view.state("tiny") === "paused" && c.ops.size === 0, "paused");
+    slow = false;
+    expect(view.lines.filter((l) => l === "tiny: paused")).toHaveLength(1);
+    expect(view.lines).toContain("tiny: pause is still in progress");
+    c.key("p");
+    await until(() => view.state("tiny") === "running", "resumed by one unpause");
+    expect((await io.run(["xl", "list"])).stdout).toMatch(/^tiny +1 +96 +1 +-b----/m);
+  });
+
+  it("Enter hands the terminal to the guest's console and logs the return", async () => {
+    const { c, view } = await setup();
+    c.key("enter");
+    await until(() => view.lines.includes("back from tiny's console"), "return");
+    expect(view.ran).toEqual([demoConsoleArgv("tiny")]);
+  });
+
+  it("a console that fails says why in the log pane", async () => {
+    const { c, view } = await setup();
+    view.next = {
+      code: 2,
+      stderr: "xenconsole: Could not open /var/lock/xenconsole.1: No such file or directory\n",
+    };
+    c.key("enter");
+    await until(() => view.lines.some((l) => l.startsWith("error: console")), "error");
+    expect(view.lines).toContain(
+      "error: console of tiny ended with exit code 2: xenconsole: Could not open /var/lock/xenconsole.1: No such file or directory",
+    );
+  });
+
+  it("a guest that goes away while attached is reported", async () => {
+    const { c, view, io } = await setup();
+    view.during = () => io.run(["xl", "destroy", "tiny"]);
+    c.key("enter");
+    await until(() => view.lines.includes("tiny is gone: it stopped while attached"), "report");
+    expect(view.state("tiny")).toBe("stopped");
+  });
+
+  it("s cold-boots a stopped guest, shows it starting, then running from a cold boot", async () => {
+    const { c, view } = await setup();
+    c.key("down");
+    c.key("s");
+    expect(view.state("deb")).toBe("starting");
+    expect(view.last.status).toMatch(/^ start deb \d+s \(c cancels\)$/);
+    await until(() => view.lines.some((l) => /^deb: created in/.test(l)), "created");
+    await until(() => (c.refresh(false), view.state("deb") === "running"), "running");
+    expect(view.last.lines[1]).toMatch(/ cold +$/);
+  });
+
+  it("c cancels a start in progress", async () => {
+    const { c, view } = await setup();
+    c.key("down");
+    c.key("s");
+    c.key("c");
+    await until(() => view.lines.some((l) => /^deb: start cancelled after/.test(l)), "cancelled");
+    expect(view.state("deb")).toBe("stopped");
+  });
+
+  it("a guest that does not shut down in time is destroyed only after y", async () => {
+    const { c, view } = await setup({ shutdownTimeoutMs: 50 });
+    c.key("p"); // a paused guest ignores the shutdown request
+    await until(() => view.state("tiny") === "paused", "paused");
+    c.key("d");
+    await until(() => view.last.confirm !== null, "question");
+    expect(view.last.confirm).toMatch(/^tiny did not shut down in \d+ s\. Destroy it/);
+    expect(view.state("tiny")).toBe("paused");
+    c.key("y");
+    await until(() => view.state("tiny") === "stopped", "destroyed");
+    expect(view.lines).toContain("tiny: destroyed");
+  });
+
+  it("a clean shutdown of a running guest needs no question", async () => {
+    const { c, view } = await setup();
+    c.key("d");
+    await until(() => view.lines.some((l) => /^tiny: shut down in/.test(l)), "down");
+    expect(view.state("tiny")).toBe("stopped");
+    expect(view.last.confirm).toBeNull();
+  });
+
+  it("an xl error goes to the log pane and the switcher keeps going", async () => {
+    const { c, view } = await setup({ breakRun: (argv) => argv.join(" ") === "xl pause tiny" });
+    c.key("p");
+    await until(() => view.lines.some((l) => l.startsWith("error:")), "error");
+    expect(view.lines).toContain("error: xl pause tiny: it broke");
+    expect(view.last.status).toBe(" tiny: domain 1  last error: xl pause tiny: it broke");
+    c.key("down");
+    expect(view.last.lines[1]!.startsWith(">deb")).toBe(true);
+  });
+
+  it("a refresh error that repeats is logged once", async () => {
+    const { c, view } = await setup({ breakRun: (argv) => argv.join(" ") === "xl info" });
+    await c.refresh(true);
+    await c.refresh(true);
+    expect(view.lines.filter((l) => l === "error: xl info: it broke")).toHaveLength(1);
+    expect(view.last.header).toContain("Xen ?");
+  });
+
+  it("asks before starting a guest that does not fit in Xen's free memory", async () => {
+    const { c, view } = await setup();
+    c.world = { ...c.world, hv: { ...c.world.hv!, freeMiB: 100 } };
+    c.key("down");
+    c.key("s");
+    expect(view.last.confirm).toBe(
+      "deb needs 128M, Xen has 100M free: stop a guest (d) first. Start anyway? [y/n]",
+    );
+    expect(view.state("deb")).toBe("stopped");
+    c.key("y");
+    await until(() => view.lines.some((l) => /^deb: created in/.test(l)), "created anyway");
+  });
+
+  it("l shows the guest's console log without escape sequences", async () => {
+    const { c, view } = await setup();
+    c.key("l");
+    await until(() => view.shown !== null, "log");
+    expect(view.shown!.title).toBe("/var/log/xen/console/guest-tiny.log (Esc closes)");
+    expect(view.shown!.text).toContain("LIVEDECK-GUEST-READY tiny");
+    expect(view.shown!.text).not.toContain("\x1b");
+  });
+
+  it("the dom0 shell runs after y, and q quits the demo", async () => {
+    const { c, view } = await setup();
+    c.key("!");
+    expect(view.ran).toEqual([]);
+    c.key("y");
+    await until(() => view.lines.includes("back from the dom0 shell"), "shell");
+    expect(view.ran).toEqual([["/bin/sh", "-l"]]);
+    c.key("q");
+    await c.done;
+  });
+});
