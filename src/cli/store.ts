@@ -39,6 +39,7 @@ export function registerStore(program: Command): void {
         const r = await s.gc(keep);
         if (o.json) return printJson(r);
         process.stderr.write(`removed ${r.removed.length} artifacts and ${r.tmp} unfinished temp dirs; kept ${keep.size}\n`);
+        for (const b of r.busy) process.stderr.write(`left ${b}: something is still mounted inside it (a build still running?)\n`);
       } finally {
         await unlock();
       }

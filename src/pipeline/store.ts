@@ -89,10 +89,18 @@ export class Store {
     return infos.filter((i): i is ObjectInfo => i !== null);
   }
 
-  /** Removes leftover temp dirs (from killed builds) and every object not in `keep`. */
-  async gc(keep: ReadonlySet<string>): Promise<{ removed: string[]; tmp: number }> {
+  /**
+   * Removes leftover temp dirs (from killed builds) and every object not in `keep`. A temp dir that
+   * still holds a mount (a chroot whose tool is still running or died uncleanly) is left alone:
+   * `rm -r` must never walk into a mounted /proc or /dev.
+   */
+  async gc(keep: ReadonlySet<string>): Promise<{ removed: string[]; tmp: number; busy: string[] }> {
     const tmps = await readdir(join(this.root, "tmp")).catch(() => [] as string[]);
-    await Promise.all(tmps.map((t) => rm(join(this.root, "tmp", t), { recursive: true, force: true })));
+    const mounts = await mountPoints();
+    const busy = tmps.map((t) => join(this.root, "tmp", t)).filter((d) => mounts.some((m) => m === d || m.startsWith(`${d}/`)));
+    await Promise.all(
+      tmps.map((t) => join(this.root, "tmp", t)).filter((d) => !busy.includes(d)).map((d) => rm(d, { recursive: true, force: true })),
+    );
     const removed: string[] = [];
     for (const o of await this.list()) {
       if (!keep.has(o.id)) {
@@ -100,7 +108,7 @@ export class Store {
         removed.push(o.id);
       }
     }
-    return { removed, tmp: tmps.length };
+    return { removed, tmp: tmps.length - busy.length, busy };
   }
 
   /**
@@ -133,6 +141,15 @@ export class Store {
       await rm(mine, { force: true });
     }
   }
+}
+
+/** Every mount point on this machine (from /proc/self/mountinfo; octal escapes decoded). */
+export async function mountPoints(): Promise<string[]> {
+  const text = await readFile("/proc/self/mountinfo", "utf8").catch(() => "");
+  return text
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split(" ")[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
 }
 
 function isAlive(pid: number): boolean {

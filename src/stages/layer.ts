@@ -4,7 +4,7 @@ import { z } from "zod";
 import { diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { shellQuote } from "../formats/shell.ts";
-import { mmdebstrapArgv, rootfsEnv } from "./rootfs.ts";
+import { dieWithUs, mmdebstrapArgv, rootfsEnv } from "./rootfs.ts";
 
 export const LayerOptions = z
   .object({
@@ -44,7 +44,7 @@ export default defineStage({
   options: LayerOptions,
   consumes: ["base"],
   inputs: (o) => [o.mirror],
-  tools: ["mmdebstrap", "tar"],
+  tools: ["mmdebstrap", "tar", "setpriv", "unshare"],
   async run(ctx) {
     const base = join(ctx.input("base"), "rootfs.tar");
     const tar = join(ctx.out, "rootfs.tar");
@@ -55,7 +55,7 @@ export default defineStage({
       return { added: 0, changed: 0, removed: 0, deltaBytes: 1024, bytes: (await stat(tar)).size };
     }
     let t = Date.now();
-    await ctx.exec(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs }), {
+    await ctx.exec(dieWithUs(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs })), {
       env: rootfsEnv({ ...ctx.options, variant: "essential" }, dirname(ctx.out)),
     });
     ctx.log(`installed ${ctx.options.packages.join(" ")} in ${((Date.now() - t) / 1000).toFixed(1)} s`);

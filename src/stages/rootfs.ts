@@ -45,6 +45,16 @@ export function linkDebs(from: string, to: string): string {
   return `mkdir -p ${to} && find ${from} -maxdepth 1 -name '*.deb' -exec sh -c 'ln -f "$0" "$1" 2>/dev/null || cp -a "$0" "$1"' {} ${to} \\;`;
 }
 
+/**
+ * mmdebstrap runs in a private mount namespace, so the /proc, /sys and /dev it mounts in its chroot
+ * vanish with it however it ends (killed with livedeck, its output pipe gone, its own cleanup
+ * skipped): nothing stays mounted under the store's tmp/, where `rm -r` would walk into it. And it
+ * gets SIGTERM when livedeck dies, even by SIGKILL, instead of running on as an orphan.
+ */
+export function dieWithUs(argv: string[]): string[] {
+  return ["setpriv", "--pdeathsig", "TERM", "--", "unshare", "--mount", "--propagation", "private", "--", ...argv];
+}
+
 export function rootfsEnv(o: RootfsOptions, tmp?: string): Record<string, string> {
   return { SOURCE_DATE_EPOCH: String(o.epoch), LC_ALL: "C.UTF-8", ...(tmp ? { TMPDIR: tmp } : {}) };
 }
@@ -56,10 +66,12 @@ export default defineStage({
   options: RootfsOptions,
   consumes: [],
   inputs: (o) => [o.mirror],
-  tools: ["mmdebstrap", "tar"],
+  tools: ["mmdebstrap", "tar", "setpriv", "unshare"],
   async run(ctx) {
     const tar = join(ctx.out, "rootfs.tar");
-    await ctx.exec(mmdebstrapArgv(ctx.options, { tar, debCache: ctx.cache.debs }), { env: rootfsEnv(ctx.options, dirname(ctx.out)) });
+    await ctx.exec(dieWithUs(mmdebstrapArgv(ctx.options, { tar, debCache: ctx.cache.debs })), {
+      env: rootfsEnv(ctx.options, dirname(ctx.out)),
+    });
     const { stat } = await import("node:fs/promises");
     return { bytes: (await stat(tar)).size, packages: ctx.options.packages.length };
   },

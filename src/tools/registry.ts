@@ -31,6 +31,7 @@ export const TOOLS = {
   mount: { pkg: "mount", why: "mount /proc, /sys and /dev/pts for user scripts" },
   umount: { pkg: "mount", why: "unmount them again" },
   setpriv: { pkg: "util-linux", why: "tie a test VM's life to livedeck's (no orphaned QEMU)" },
+  unshare: { pkg: "util-linux", why: "keep mmdebstrap's chroot mounts private to it" },
 } as const satisfies Record<string, { pkg: string; why: string; path?: string }>;
 
 export type ToolName = keyof typeof TOOLS;

@@ -4,7 +4,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mountPoints } from "../../src/pipeline/store.ts";
 import { livedeck, ROOT } from "../helpers/cli.ts";
+
+async function stillMounted(under: string): Promise<boolean> {
+  return (await mountPoints()).some((m) => m.startsWith(`${under}/`));
+}
 
 const DECK = join(ROOT, "test/fixtures/decks/mini/mini.deck.yaml");
 const STEP = "rootfs:guest-base";
@@ -64,6 +69,14 @@ describe("rootfs stage with real mmdebstrap", () => {
     const killed = await child;
     expect(killed.signal).toBe("SIGKILL");
     expect(readdirSync(join(store, "objects"))).toEqual([]);
+    // mmdebstrap got SIGTERM with its parent: it unmounts and removes its chroot instead of running on.
+    const orphans = async () => (await execa("pgrep", ["-f", `mmdebstrap.*${store}`], { reject: false })).stdout;
+    const gone = Date.now() + 120_000;
+    while (Date.now() < gone && ((await stillMounted(store)) || (await orphans()) !== "")) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(await stillMounted(store)).toBe(false);
+    expect(await orphans()).toBe("");
 
     const resumed = await buildJson(store);
     const id = resumed.steps[0]!.id;

@@ -28,7 +28,7 @@ describe("the boot menu on the serial line", () => {
     await mkdir(dom0);
     for (const f of ["xen.gz", "vmlinuz", "dom0.img"]) await writeFile(join(dom0, f), `stand-in ${f}\n`);
     const m = await runStage(menu, menuVars(deck), { dir, debs: dir });
-    const opts = { label: deck.boot.label, epoch: 1700000000, memtest: true, dom0MemoryMiB: 1536 };
+    const opts = { label: deck.boot.label, epoch: 1700000000, memtest: true, dom0MemoryMiB: 512 };
     const i = await runStage(iso, opts, { dir, debs: dir, inputs: { menu: m.out, dom0 } });
     medium = join(i.out, ISO_FILE);
   });
@@ -60,7 +60,7 @@ describe("the boot menu on the serial line", () => {
       iso: medium,
       uefi,
       usb,
-      memoryMiB: 256,
+      memoryMiB: 768, // ≥ the medium's dom0 (512) + Xen: boot refuses less
       net: false,
       logDir: join(dir, `boot-${how.replaceAll(" ", "-")}`),
       onConsoleData: (c) => {

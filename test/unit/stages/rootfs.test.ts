@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import rootfs, { mmdebstrapArgv, rootfsEnv, RootfsOptions } from "../../../src/stages/rootfs.ts";
+import rootfs, { dieWithUs, mmdebstrapArgv, rootfsEnv, RootfsOptions } from "../../../src/stages/rootfs.ts";
 
 const opts = RootfsOptions.parse({ suite: "bookworm", mirror: "/etc/apt/sources.list.d/debian.sources", packages: ["zstd", "busybox", "zstd"], epoch: 42 });
 
@@ -29,6 +29,14 @@ describe("rootfs stage", () => {
     expect(rootfsEnv(opts).SOURCE_DATE_EPOCH).toBe("42");
     expect(rootfsEnv(opts, "/store/tmp/x").TMPDIR).toBe("/store/tmp/x");
     expect(rootfs.inputs(opts)).toEqual(["/etc/apt/sources.list.d/debian.sources"]);
+  });
+
+  it("runs mmdebstrap in its own mount namespace, told to stop when livedeck dies", () => {
+    expect(dieWithUs(["mmdebstrap", "x"])).toEqual([
+      ...["setpriv", "--pdeathsig", "TERM", "--", "unshare", "--mount", "--propagation", "private", "--"],
+      ...["mmdebstrap", "x"],
+    ]);
+    expect(rootfs.tools).toEqual(expect.arrayContaining(["setpriv", "unshare"]));
   });
 
   it("rejects unknown options", () => {
