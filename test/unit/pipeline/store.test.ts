@@ -99,7 +99,7 @@ describe("Store objects", () => {
   it("list and gc of a store that was never initialised are empty", async () => {
     const empty = new Store(join(root, "nothing-here"));
     expect(await empty.list()).toEqual([]);
-    expect(await empty.gc(new Set())).toEqual({ removed: [], tmp: 0 });
+    expect(await empty.gc(new Set())).toEqual({ removed: [], tmp: 0, busy: [] });
   });
 });
 
