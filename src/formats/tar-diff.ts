@@ -240,3 +240,8 @@ export async function diffTarFiles(
   const { items, ...counts } = plan;
   return { ...counts, entries: items.length, bytes };
 }
+
+/** What a layer-like stage reports: the delta's counts and bytes, and the full tarball's size. */
+export function deltaReport(d: DeltaStats, fullTarBytes: number): Record<string, number> {
+  return { added: d.added, changed: d.changed, removed: d.removed, deltaBytes: d.bytes, bytes: fullTarBytes };
+}

@@ -1,7 +1,8 @@
 import { createWriteStream } from "node:fs";
 import { copyFile, readdir, stat, unlink } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import { z } from "zod";
+import { initrdOptionFields } from "./initrd-options.ts";
 import { UserError } from "../errors.ts";
 import { overlayEntries, walkTree } from "../formats/cpio-tree.ts";
 import { writeCpio } from "../formats/cpio.ts";
@@ -32,17 +33,7 @@ export const KERNEL_PATTERN = /^vmlinuz-/;
 
 const options = z
   .object({
-    level: z.number().int().min(1).max(19).default(19).describe("zstd level of the initrd"),
-    epoch: z
-      .number()
-      .int()
-      .min(0)
-      .max(0xffffffff)
-      .describe("mtime of every archive entry (SOURCE_DATE_EPOCH)"),
-    skel: z
-      .string()
-      .refine((p) => isAbsolute(p), "must be an absolute path")
-      .describe("initrd skeleton merged over the rootfs (initrd-skel/dom0)"),
+    ...initrdOptionFields("initrd skeleton merged over the rootfs (initrd-skel/dom0)"),
   })
   .strict();
 

@@ -1,7 +1,8 @@
 import { createWriteStream } from "node:fs";
 import { stat, unlink, writeFile } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { join } from "node:path";
 import { z } from "zod";
+import { initrdOptionFields } from "./initrd-options.ts";
 import { UserError } from "../errors.ts";
 import { overlayEntries, walkTree } from "../formats/cpio-tree.ts";
 import { S_IFDIR, S_IFREG, writeCpio, type CpioEntry } from "../formats/cpio.ts";
@@ -50,17 +51,7 @@ export function moduleLoadOrder(depText: string, wanted: readonly string[]): str
 
 const options = z
   .object({
-    level: z.number().int().min(1).max(19).default(19).describe("zstd level of the initrd"),
-    epoch: z
-      .number()
-      .int()
-      .min(0)
-      .max(0xffffffff)
-      .describe("mtime of every archive entry (SOURCE_DATE_EPOCH)"),
-    skel: z
-      .string()
-      .refine(isAbsolute, "must be an absolute path")
-      .describe("initrd skeleton (initrd-skel/guest)"),
+    ...initrdOptionFields("initrd skeleton (initrd-skel/guest)"),
     busybox: z
       .string()
       .default("/bin/busybox")

@@ -1,7 +1,7 @@
 import { copyFile, stat, writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join } from "node:path";
 import { z } from "zod";
-import { diffTarFiles } from "../formats/tar-diff.ts";
+import { deltaReport, diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { shellQuote } from "../formats/shell.ts";
 import { dieWithUs, mmdebstrapArgv, rootfsEnv } from "./rootfs.ts";
@@ -62,12 +62,6 @@ export default defineStage({
     t = Date.now();
     const d = await diffTarFiles(base, tar, join(ctx.out, "delta.tar"), ctx.options.epoch);
     ctx.log(`delta: +${d.added} ~${d.changed} -${d.removed} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    return {
-      added: d.added,
-      changed: d.changed,
-      removed: d.removed,
-      deltaBytes: d.bytes,
-      bytes: (await stat(tar)).size,
-    };
+    return deltaReport(d, (await stat(tar)).size);
   },
 });

@@ -2,7 +2,7 @@ import { chmod, copyFile, lstat, mkdir, rm, stat, writeFile } from "node:fs/prom
 import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import { ToolError, UserError } from "../errors.ts";
-import { diffTarFiles } from "../formats/tar-diff.ts";
+import { deltaReport, diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { cleanRootfs, inTree, syncDebs, withChrootMounts } from "../tools/chroot.ts";
 
@@ -121,12 +121,6 @@ export default defineStage({
     await ctx.exec(packArgv(root, tar, o.epoch));
     await rm(root, { recursive: true });
     const d = await diffTarFiles(base, tar, join(ctx.out, "delta.tar"), o.epoch);
-    return {
-      added: d.added,
-      changed: d.changed,
-      removed: d.removed,
-      deltaBytes: d.bytes,
-      bytes: (await stat(tar)).size,
-    };
+    return deltaReport(d, (await stat(tar)).size);
   },
 });
