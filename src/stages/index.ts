@@ -1,11 +1,15 @@
 import type { Stage } from "../pipeline/stage.ts";
 import dom0Initrd from "./dom0-initrd.ts";
+import guestInitrd from "./guest-initrd.ts";
+import guestsMedium from "./guests-medium.ts";
 import iso from "./iso.ts";
 import layer from "./layer.ts";
 import menu from "./menu.ts";
+import pool from "./pool.ts";
 import prune from "./prune.ts";
 import rootfs from "./rootfs.ts";
 import script from "./script.ts";
+import squashfs from "./squashfs.ts";
 
 /** Every stage, by name: the plan, `doctor` and the registry test walk this table. */
 export const STAGES: Record<string, Stage> = {
@@ -14,6 +18,10 @@ export const STAGES: Record<string, Stage> = {
   "dom0-initrd": dom0Initrd,
   layer,
   script,
+  squashfs,
+  "guest-initrd": guestInitrd,
+  pool,
+  "guests-medium": guestsMedium,
   menu,
   iso,
 };

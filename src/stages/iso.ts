@@ -27,7 +27,11 @@ export const IsoOptions = z
       .max(4102444799, "must be a Unix time before 2100")
       .describe("SOURCE_DATE_EPOCH: every date on the medium"),
     memtest: z.boolean().describe("put memtest86+ (BIOS and EFI) on the medium"),
-    dom0MemoryMiB: z.number().int().positive().describe("dom0_mem, recorded so `livedeck boot` can check the VM fits it"),
+    dom0MemoryMiB: z
+      .number()
+      .int()
+      .positive()
+      .describe("dom0_mem, recorded so `livedeck boot` can check the VM fits it"),
   })
   .strict();
 export type IsoOptions = z.infer<typeof IsoOptions>;
@@ -71,14 +75,36 @@ export function mformatWrapper(realMformat: string, serial: string): string {
   return `#!/bin/sh\n# livedeck: a fixed FAT serial, so the ISO is reproducible\nexec '${realMformat}' -N ${serial} "$@"\n`;
 }
 
-/** The medium tree: path inside the ISO → file it is copied from. */
-export function treeFiles(opts: IsoOptions, dirs: { menu: string; dom0: string }): [string, string][] {
+/** The guests' part of the medium: the `guests` role's output holds it as tree/ (guests-medium stage). */
+export const GUESTS_TREE = "tree";
+
+/**
+ * The medium tree: path inside the ISO → file it is copied from. `guestFiles` are the paths below
+ * the guests tree, placed at the same paths on the medium (each layer image once).
+ */
+export function treeFiles(
+  opts: IsoOptions,
+  dirs: { menu: string; dom0: string; guests: string },
+  guestFiles: readonly string[],
+): [string, string][] {
   const files: [string, string][] = [["boot/grub/grub.cfg", join(dirs.menu, "grub.cfg")]];
   for (const f of DOM0_FILES) files.push([`boot/${f}`, join(dirs.dom0, f)]);
   if (opts.memtest) {
     files.push(["boot/memtest86+x64.bin", MEMTEST.bin], ["boot/memtest86+x64.efi", MEMTEST.efi]);
   }
+  for (const f of [...guestFiles].sort()) files.push([f, join(dirs.guests, GUESTS_TREE, f)]);
   return files;
+}
+
+/** Files below `dir`, relative to it, sorted. */
+async function filesBelow(dir: string, rel = ""): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await filesBelow(dir, p)));
+    else out.push(p);
+  }
+  return out.sort();
 }
 
 export function markerText(opts: IsoOptions): string {
@@ -109,10 +135,10 @@ async function clamp(path: string, epoch: number): Promise<void> {
 
 export default defineStage({
   name: "iso",
-  version: 2,
-  summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0 and memtest86+",
+  version: 3,
+  summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0, the guests and memtest86+",
   options: IsoOptions,
-  consumes: ["menu", "dom0"],
+  consumes: ["menu", "dom0", "guests"],
   inputs: (o) => (o.memtest ? [MEMTEST.bin, MEMTEST.efi] : []),
   tools: ["grub-mkrescue", "xorriso", "mformat", "grub-pc-bin", "grub-efi-bin", "memtest"],
   async run(ctx) {
@@ -120,7 +146,9 @@ export default defineStage({
     const work = join(ctx.out, "work");
     const paths = { tree: join(work, "tree"), bin: join(work, "bin"), tmp: join(work, "tmp") };
     await Promise.all(Object.values(paths).map((p) => mkdir(p, { recursive: true })));
-    await assembleTree(paths.tree, treeFiles(o, { menu: ctx.input("menu"), dom0: ctx.input("dom0") }), o);
+    const dirs = { menu: ctx.input("menu"), dom0: ctx.input("dom0"), guests: ctx.input("guests") };
+    const guestFiles = await filesBelow(join(dirs.guests, GUESTS_TREE));
+    await assembleTree(paths.tree, treeFiles(o, dirs, guestFiles), o);
 
     const mformat = await locate("mformat");
     if (!mformat) throw new Error("iso: mformat not found (the runner checks `tools` first)");
@@ -130,6 +158,6 @@ export default defineStage({
     const env = grubMkrescueEnv(o, { ...paths, path: process.env.PATH ?? "/usr/bin:/bin" });
     await ctx.exec(grubMkrescueArgv(o, { iso: isoPath, tree: paths.tree }), { env });
     await rm(work, { recursive: true, force: true });
-    return { bytes: (await stat(isoPath)).size };
+    return { bytes: (await stat(isoPath)).size, guestFiles: guestFiles.length };
   },
 });

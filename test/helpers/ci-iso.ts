@@ -9,11 +9,16 @@ export const TEST_STORE = join(ROOT, ".store-test");
 
 /**
  * Builds the CI deck through the real CLI and returns the ISO's path. `edit` changes the deck text
- * (e.g. another default boot entry) in a private copy of flavours/.
+ * (e.g. another default boot entry) in a private copy of flavours/; `files` adds files to that copy
+ * (e.g. a flavour only one test uses), by name.
  */
-export async function buildCiIso(o: { append?: string; edit?: (deck: string) => string } = {}): Promise<string> {
+export async function buildCiIso(
+  o: { append?: string; edit?: (deck: string) => string; files?: Record<string, string> } = {},
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "livedeck-ci-deck-"));
   await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
+  for (const [name, text] of Object.entries(o.files ?? {}))
+    await writeFile(join(dir, "flavours", name), text);
   const deck = join(dir, "flavours", "ci.deck.yaml");
   if (o.edit) await writeFile(deck, o.edit(await readFile(deck, "utf8")));
   await mkdir(join(dir, "out"));

@@ -32,6 +32,8 @@ describe("dom0 initrd skeleton scripts", () => {
       expect.arrayContaining([
         "init",
         ...["coldplug", "find-medium", "marker", "test-xlinfo", "xen-up"].map((n) => `usr/lib/livedeck/${n}`),
+        ...["network-up", "guests-up", "guest-watch", "guest-shell", "test-guests"].map((n) => `usr/lib/livedeck/${n}`),
+        "etc/xen/scripts/livedeck-layer",
       ]),
     );
   });

@@ -28,17 +28,21 @@ describe("shipped decks and flavours", () => {
     ]);
     expect(deck.outputs).toEqual(["iso"]);
     const f = (n: string) => flavours.get(n)!.flavour;
-    expect([f("micro").base, f("micro").memory, f("micro").installable]).toEqual(["busybox", 64, false]);
+    expect([f("micro").base, f("micro").memory, f("micro").installable]).toEqual(["busybox", 96, false]);
     expect([f("jeos").base, f("jeos").memory, f("jeos").installable]).toEqual(["minbase", 128, true]);
     expect(f("jeos").packages).toContain("openssh-server");
-    expect([f("server").base, f("server").memory, f("server").installable]).toEqual(["jeos", 256, true]);
+    expect([f("server").base, f("server").memory, f("server").installable]).toEqual(["jeos", 384, true]);
     expect(f("server").packages).toEqual(expect.arrayContaining(["nginx-light", "mariadb-server"]));
   });
 
-  it("ci: dom0 plus one micro guest, 1 s menu", async () => {
+  it("ci: dom0 plus two micro guests and a plain Debian one, 1 s menu", async () => {
     const { deck } = await loadDeck(join(shipped, "ci.deck.yaml"));
     expect(deck.name).toBe("ci");
-    expect(deck.guests.map((g) => g.flavour)).toEqual(["micro"]);
+    expect(deck.guests.map((g) => [g.name, g.flavour, g.autostart])).toEqual([
+      ["micro1", "micro", true],
+      ["micro2", "micro", true],
+      ["deb", "debian", true],
+    ]);
     expect(deck.dom0.memory).toBe(1024);
     expect(deck.boot.timeout).toBe(1);
   });

@@ -31,12 +31,40 @@ describe("plan of the default deck", () => {
       "prune:dom0",
       "dom0-initrd",
       "rootfs:guest-base",
+      "squashfs:guest-base",
       "layer:jeos",
+      "squashfs:jeos",
       "layer:server",
+      "squashfs:server",
+      "guest-initrd",
+      "pool",
+      "guests-medium",
       "menu",
       "iso",
     ]);
-    expect(steps.find((s) => s.key === "layer:server")!.consumes).toEqual({ base: "layer:jeos" });
+    const consumes = (key: string) => steps.find((s) => s.key === key)!.consumes;
+    expect(consumes("layer:server")).toEqual({ base: "layer:jeos" });
+    expect(consumes("squashfs:guest-base")).toEqual({ layer: "rootfs:guest-base" });
+    expect(consumes("squashfs:server")).toEqual({ layer: "layer:server" });
+    expect(consumes("guest-initrd")).toEqual({ rootfs: "rootfs:dom0" });
+    // each layer image once, however many guests stack it
+    expect(consumes("guests-medium")).toEqual({
+      initrd: "guest-initrd",
+      "layer:guest-base": "squashfs:guest-base",
+      "layer:jeos": "squashfs:jeos",
+      "layer:server": "squashfs:server",
+      pool: "pool",
+    });
+    expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "layer:server" });
+    expect(consumes("iso")).toEqual({ menu: "menu", dom0: "dom0-initrd", guests: "guests-medium" });
+    const medium = steps.find((s) => s.key === "guests-medium")!.options as {
+      guests: { guest: { name: string }; layers: string[] }[];
+    };
+    expect(medium.guests.map((g) => [g.guest.name, g.layers])).toEqual([
+      ["micro", []],
+      ["jeos", ["guest-base", "jeos"]],
+      ["server", ["guest-base", "jeos", "server"]],
+    ]);
     for (const [i, s] of steps.entries()) {
       for (const up of Object.values(s.consumes)) expect(keys.indexOf(up)).toBeLessThan(i);
     }
@@ -46,10 +74,21 @@ describe("plan of the default deck", () => {
     const dir = await copyFlavours();
     const before = await ids(join(dir, "demo.deck.yaml"));
     const jeos = join(dir, "jeos.yaml");
-    await writeFile(jeos, (await readFile(jeos, "utf8")).replace("  - openssh-server", "  - openssh-server\n  - less"));
+    await writeFile(
+      jeos,
+      (await readFile(jeos, "utf8")).replace("  - openssh-server", "  - openssh-server\n  - less"),
+    );
     const after = await ids(join(dir, "demo.deck.yaml"));
     const changed = [...before.keys()].filter((k) => before.get(k) !== after.get(k));
-    expect(changed).toEqual(["layer:jeos", "layer:server"]);
+    expect(changed).toEqual([
+      "layer:jeos",
+      "squashfs:jeos",
+      "layer:server",
+      "squashfs:server",
+      "pool",
+      "guests-medium",
+      "iso",
+    ]);
   });
 
   it("a change to the dom0 memory changes only the menu and the ISO", async () => {
@@ -73,16 +112,39 @@ describe("plan of the default deck", () => {
 
 describe("step selection", () => {
   it("--stop-after keeps only what the target needs; --from forces it and what follows", async () => {
-    const steps = await resolveIds(planSteps(await loadDeck(join(ROOT, "flavours/demo.deck.yaml")), SETTINGS), TOOLS);
+    const steps = await resolveIds(
+      planSteps(await loadDeck(join(ROOT, "flavours/demo.deck.yaml")), SETTINGS),
+      TOOLS,
+    );
     const { run, forced } = selectRun(steps, { stopAfter: "layer:jeos", from: "layer" });
     expect(run.map((s) => s.key)).toEqual(["rootfs:guest-base", "layer:jeos"]);
-    expect([...forced].sort()).toEqual(["layer:jeos", "layer:server"]);
+    expect([...forced].sort()).toEqual([
+      "guests-medium",
+      "iso",
+      "layer:jeos",
+      "layer:server",
+      "pool",
+      "squashfs:jeos",
+      "squashfs:server",
+    ]);
     expect(ancestors(steps, selectSteps(steps, "dom0-initrd", "--stop-after")).map((s) => s.key)).toEqual([
       "rootfs:dom0",
       "prune:dom0",
       "dom0-initrd",
     ]);
-    expect([...descendants(steps, selectSteps(steps, "prune:dom0", "--from"))]).toEqual(["prune:dom0", "dom0-initrd", "iso"]);
+    expect([...descendants(steps, selectSteps(steps, "prune:dom0", "--from"))]).toEqual([
+      "prune:dom0",
+      "dom0-initrd",
+      "iso",
+    ]);
+    expect([...descendants(steps, selectSteps(steps, "rootfs:dom0", "--from"))]).toEqual([
+      "rootfs:dom0",
+      "prune:dom0",
+      "dom0-initrd",
+      "guest-initrd",
+      "guests-medium",
+      "iso",
+    ]);
   });
 
   it("an unknown stage name is a user error with a did-you-mean hint", async () => {

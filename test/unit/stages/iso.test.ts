@@ -49,16 +49,19 @@ describe("iso stage", () => {
     );
   });
 
-  it("lays out menu, Xen, dom0 and memtest86+ under boot/", () => {
-    expect(treeFiles(opts, { menu: "/m", dom0: "/d" })).toEqual([
+  it("lays out menu, Xen, dom0 and memtest86+ under boot/, the guests tree at the root", () => {
+    const dirs = { menu: "/m", dom0: "/d", guests: "/g" };
+    expect(treeFiles(opts, dirs, ["livedeck/layers/b.squashfs", "livedeck/guests.list"])).toEqual([
       ["boot/grub/grub.cfg", "/m/grub.cfg"],
       ["boot/xen.gz", "/d/xen.gz"],
       ["boot/vmlinuz", "/d/vmlinuz"],
       ["boot/dom0.img", "/d/dom0.img"],
       ["boot/memtest86+x64.bin", "/boot/memtest86+x64.bin"],
       ["boot/memtest86+x64.efi", "/boot/memtest86+x64.efi"],
+      ["livedeck/guests.list", "/g/tree/livedeck/guests.list"],
+      ["livedeck/layers/b.squashfs", "/g/tree/livedeck/layers/b.squashfs"],
     ]);
-    expect(treeFiles({ ...opts, memtest: false }, { menu: "/m", dom0: "/d" }).map(([p]) => p)).not.toContain(
+    expect(treeFiles({ ...opts, memtest: false }, dirs, []).map(([p]) => p)).not.toContain(
       "boot/memtest86+x64.bin",
     );
     expect(markerText(opts)).toBe("livedeck medium\nlabel=LIVEDECK\ndom0_memory_mib=1536\n");
@@ -67,7 +70,7 @@ describe("iso stage", () => {
   it("hashes the memtest86+ images only when it ships them", () => {
     expect(iso.inputs(opts)).toEqual(["/boot/memtest86+x64.bin", "/boot/memtest86+x64.efi"]);
     expect(iso.inputs({ ...opts, memtest: false })).toEqual([]);
-    expect(iso.consumes).toEqual(["menu", "dom0"]);
+    expect(iso.consumes).toEqual(["menu", "dom0", "guests"]);
   });
 
   it.each([

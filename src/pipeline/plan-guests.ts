@@ -1,0 +1,111 @@
+import { join } from "node:path";
+import type { LoadedDeck } from "../deck/load.ts";
+import { BUILTIN_BASES } from "../deck/schema.ts";
+import { UserError } from "../errors.ts";
+import { LAYER_ROLE } from "../stages/guests-medium.ts";
+import { ROOTFS_ROLE } from "../stages/pool.ts";
+import { PROJECT_ROOT, step, type PlanSettings, type Step } from "./plan-step.ts";
+
+/** Name of the shared Debian base's layer image (and the suffix of its steps). */
+export const GUEST_BASE = "guest-base";
+
+/**
+ * The guests' steps: for Debian flavours one shared base rootfs and image, then per flavour its
+ * layer (stacked on its base flavour's), customisation script and their delta images; one guest
+ * kernel + initrd (from dom0's rootfs: the guests run dom0's kernel); and the medium's guests tree.
+ */
+export function planGuests(
+  loaded: LoadedDeck,
+  s: PlanSettings,
+  common: { suite: string; mirror: string; epoch: number },
+) {
+  const { deck } = loaded;
+  const steps: Step[] = [];
+  const flavour = (name: string) => loaded.flavours.get(name)!;
+  for (const [name, lf] of loaded.flavours) {
+    if (rootBase(loaded, name) === "busybox" && (lf.flavour.packages.length || lf.script)) {
+      throw new UserError(
+        `${lf.file}: flavour ${name} runs on the busybox base, which cannot take Debian packages or a script`,
+        "use base: minbase (or a Debian flavour) for packages and scripts",
+      );
+    }
+  }
+  const debian = [...loaded.flavours.keys()].filter((n) => rootBase(loaded, n) === "minbase");
+  const reserved = debian.find((n) => n === GUEST_BASE);
+  if (reserved)
+    throw new UserError(
+      `${flavour(reserved).file}: the flavour name ${GUEST_BASE} is reserved for the shared base`,
+      "rename the flavour",
+    );
+
+  const image = (name: string, top: string, which: "rootfs" | "delta") =>
+    steps.push(step(`squashfs:${name}`, "squashfs", { which, epoch: s.epoch }, { layer: top }));
+  if (debian.length) {
+    steps.push(step(`rootfs:${GUEST_BASE}`, "rootfs", { ...common, variant: "minbase", packages: [] }));
+    image(GUEST_BASE, `rootfs:${GUEST_BASE}`, "rootfs");
+  }
+  // Each flavour's layer images, bottom first; built once however many flavours stack on it.
+  const stacks = new Map<string, string[]>();
+  const addFlavour = (name: string): string[] => {
+    const done = stacks.get(name);
+    if (done) return done;
+    const lf = flavour(name);
+    const f = lf.flavour;
+    const builtin = (BUILTIN_BASES as readonly string[]).includes(f.base);
+    const below = builtin ? [GUEST_BASE] : addFlavour(f.base);
+    const baseKey = builtin ? `rootfs:${GUEST_BASE}` : topKey(below.at(-1)!);
+    steps.push(step(`layer:${name}`, "layer", { ...common, packages: f.packages }, { base: baseKey }));
+    image(name, `layer:${name}`, "delta");
+    const stack = [...below, name];
+    if (lf.script) {
+      steps.push(
+        step(`script:${name}`, "script", { script: lf.script, epoch: s.epoch }, { base: `layer:${name}` }),
+      );
+      image(`${name}.script`, `script:${name}`, "delta");
+      stack.push(`${name}.script`);
+    }
+    stacks.set(name, stack);
+    return stack;
+  };
+  for (const name of debian) addFlavour(name);
+
+  const consumes: Record<string, string> = {};
+  if (deck.guests.length) {
+    const skel = join(PROJECT_ROOT, "initrd-skel", "guest");
+    steps.push(step("guest-initrd", "guest-initrd", { epoch: s.epoch, skel }, { rootfs: "rootfs:dom0" }));
+    consumes.initrd = "guest-initrd";
+  }
+  const guests = deck.guests.map((guest) => {
+    const layers = stacks.get(guest.flavour) ?? [];
+    for (const l of layers) consumes[`${LAYER_ROLE}${l}`] = `squashfs:${l}`;
+    return { guest, flavour: flavour(guest.flavour).flavour, layers };
+  });
+  // The pool: every package of the Debian flavours' root filesystems, for dom0 to serve.
+  const pool = debian.length > 0;
+  if (pool) {
+    const roots = Object.fromEntries(
+      debian.map((n) => [`${ROOTFS_ROLE}${n}`, topKey(stacks.get(n)!.at(-1)!)]),
+    );
+    steps.push(step("pool", "pool", { suite: deck.suite, epoch: s.epoch, roots: debian }, roots));
+    consumes.pool = "pool";
+  }
+  steps.push(step("guests-medium", "guests-medium", { network: deck.network, guests, pool }, consumes));
+  return { steps, medium: "guests-medium" };
+}
+
+/** The step whose tarballs hold a layer image's tree: `x.script` → script:x, `x` → layer:x. */
+function topKey(image: string): string {
+  return image === GUEST_BASE
+    ? `rootfs:${GUEST_BASE}`
+    : image.endsWith(".script")
+      ? `script:${image.slice(0, -7)}`
+      : `layer:${image}`;
+}
+
+/** The built-in base a flavour ends on, following its base flavours. */
+export function rootBase(loaded: LoadedDeck, name: string): string {
+  let f = loaded.flavours.get(name)?.flavour;
+  while (f && !(BUILTIN_BASES as readonly string[]).includes(f.base))
+    f = loaded.flavours.get(f.base)?.flavour;
+  return f?.base ?? "minbase";
+}

@@ -1,0 +1,75 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadDeck } from "../../../src/deck/load.ts";
+import { planSteps } from "../../../src/pipeline/plan.ts";
+import { ROOT } from "../../helpers/cli.ts";
+
+const SETTINGS = { mirror: "/etc/hostname", epoch: 1735689600, append: "" };
+
+describe("plan of guests", () => {
+  async function deckWith(files: Record<string, string>) {
+    const dir = await mkdtemp(join(tmpdir(), "livedeck-plan-"));
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    return loadDeck(join(dir, "x.deck.yaml"));
+  }
+
+  it("the CI deck: busybox guests share the kernel and initrd; the Debian one adds base, empty layer and pool", async () => {
+    const steps = planSteps(await loadDeck(join(ROOT, "flavours/ci.deck.yaml")), SETTINGS);
+    expect(steps.map((s) => s.key)).toEqual([
+      "rootfs:dom0",
+      "prune:dom0",
+      "dom0-initrd",
+      "rootfs:guest-base",
+      "squashfs:guest-base",
+      "layer:debian",
+      "squashfs:debian",
+      "guest-initrd",
+      "pool",
+      "guests-medium",
+      "menu",
+      "iso",
+    ]);
+    const medium = steps.find((s) => s.key === "guests-medium")!;
+    expect((medium.options as { guests: { layers: string[] }[] }).guests.map((g) => g.layers)).toEqual([
+      [],
+      [],
+      ["guest-base", "debian"],
+    ]);
+  });
+
+  it("a flavour with a script stacks the script's delta above its layer", async () => {
+    const loaded = await deckWith({
+      "x.deck.yaml": "name: x\nguests:\n  - name: g\n    flavour: f\n",
+      "f.yaml": "name: f\npackages: [hello]\nscript: f.sh\n",
+      "f.sh": "true\n",
+    });
+    const steps = planSteps(loaded, SETTINGS);
+    const medium = steps.find((s) => s.key === "guests-medium")!;
+    expect((medium.options as { guests: { layers: string[] }[] }).guests[0]!.layers).toEqual([
+      "guest-base",
+      "f",
+      "f.script",
+    ]);
+    expect(steps.find((s) => s.key === "squashfs:f.script")!.consumes).toEqual({ layer: "script:f" });
+    expect(steps.find((s) => s.key === "pool")!.consumes).toEqual({ "rootfs:f": "script:f" });
+  });
+
+  it("refuses packages on a busybox flavour and a flavour named like the shared base", async () => {
+    const bb = await deckWith({
+      "x.deck.yaml": "name: x\nguests:\n  - name: g\n    flavour: tiny\n",
+      "tiny.yaml": "name: tiny\nbase: busybox\npackages: [hello]\n",
+    });
+    expect(() => planSteps(bb, SETTINGS)).toThrow(
+      /flavour tiny runs on the busybox base, which cannot take Debian packages or a script/,
+    );
+    const reserved = await deckWith({
+      "x.deck.yaml": "name: x\nguests:\n  - name: g\n    flavour: guest-base\n",
+      "guest-base.yaml": "name: guest-base\n",
+    });
+    expect(() => planSteps(reserved, SETTINGS)).toThrow(
+      /the flavour name guest-base is reserved for the shared base/,
+    );
+  });
+});
