@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeckSchema } from "../../src/deck/schema.ts";
 import { menuVars } from "../../src/formats/grub-menu.ts";
-import iso, { fatSerial, ISO_FILE, IsoOptions } from "../../src/stages/iso.ts";
+import iso, { fatSerial, GUESTS_TREE, ISO_FILE, IsoOptions } from "../../src/stages/iso.ts";
 import menu from "../../src/stages/menu.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { exec } from "../../src/tools/exec.ts";
@@ -20,7 +20,7 @@ const nextSecond = () => new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1
 
 describe("iso stage with real grub-mkrescue", () => {
   let dir: string;
-  let inputs: { menu: string; dom0: string };
+  let inputs: { menu: string; dom0: string; guests: string };
   const built: { path: string; seconds: number }[] = [];
 
   const build = async (o = opts) => {
@@ -46,7 +46,10 @@ describe("iso stage with real grub-mkrescue", () => {
         debs: dir,
       },
     );
-    inputs = { menu: m.out, dom0 };
+    // A deck without guests: the guests tree is there but empty.
+    const guests = join(dir, "guests");
+    await mkdir(join(guests, GUESTS_TREE), { recursive: true });
+    inputs = { menu: m.out, dom0, guests };
     for (let i = 0; i < 2; i++) {
       if (i) await nextSecond();
       built.push(await build());
