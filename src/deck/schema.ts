@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { OUTPUT_NAMES } from "../pipeline/outputs.ts";
 import { size } from "./size.ts";
+import { DEFAULT_STATE_CPUS } from "../formats/state-meta.ts";
 
 /**
  * The only declaration of a deck and a flavour: types come from z.infer, defaults from .default(),
@@ -105,6 +106,27 @@ export const DeckSchema = z
       })
       .strict()
       .default({}),
+    states: z
+      .object({
+        cpus: z
+          .array(
+            z
+              .object({
+                vendor: z.enum(["intel", "amd"]),
+                model: z.string().regex(/^[A-Za-z0-9_.+-]+$/, "must be a QEMU -cpu model name"),
+              })
+              .strict(),
+          )
+          .default(DEFAULT_STATE_CPUS)
+          .describe(
+            "one prime boot per entry (QEMU -cpu model, a low baseline of its vendor); [] for no saved states",
+          ),
+        level: z.number().int().min(1).max(22).default(19).describe("zstd level of the saved states"),
+        long: z.boolean().default(true).describe("zstd --long: repeats across the whole guest RAM image"),
+      })
+      .strict()
+      .default({})
+      .describe("saved guest states on the medium: guests restore in seconds instead of booting"),
     outputs: z.array(z.enum(OUTPUT_NAMES)).default(["iso"]).describe("what the build writes to out/"),
   })
   .strict();

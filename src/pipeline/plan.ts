@@ -4,6 +4,7 @@ import { UserError } from "../errors.ts";
 import { closest } from "../deck/suggest.ts";
 import { menuVars } from "../formats/grub-menu.ts";
 import { planGuests } from "./plan-guests.ts";
+import { planStates } from "./plan-states.ts";
 import { PROJECT_ROOT, step, type PlanSettings, type Step } from "./plan-step.ts";
 
 export { PROJECT_ROOT, type PlanSettings, type Step } from "./plan-step.ts";
@@ -59,13 +60,16 @@ export function planSteps(loaded: LoadedDeck, s: PlanSettings): Step[] {
   const guests = planGuests(loaded, s, common);
   steps.push(...guests.steps);
 
+  const iso = { label: deck.boot.label, epoch: s.epoch, dom0MemoryMiB: deck.dom0.memory };
+  const states = planStates(deck, iso, { dom0: "dom0-initrd", guests: guests.medium });
+  steps.push(...states.steps);
   steps.push(step("menu", "menu", menuVars(deck, { append: s.append, memtest: true })));
   steps.push(
     step(
       "iso",
       "iso",
-      { label: deck.boot.label, epoch: s.epoch, memtest: true, dom0MemoryMiB: deck.dom0.memory },
-      { menu: "menu", dom0: "dom0-initrd", guests: guests.medium },
+      { ...iso, memtest: true, ...(states.vendors.length ? { states: states.vendors } : {}) },
+      { menu: "menu", dom0: "dom0-initrd", guests: guests.medium, ...states.consumes },
     ),
   );
   return steps;

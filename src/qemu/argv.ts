@@ -31,6 +31,8 @@ export interface QemuOptions {
   net?: false | { hostfwd?: readonly HostForward[] };
   /** Unix socket for QMP (screendumps). */
   qmpSocket?: string;
+  /** Raw disk images attached as IDE hard disks after the medium (dom0's /dev/sda…): the prime stage's scratch disk. */
+  disks?: readonly string[];
 }
 
 /** QEMU splits option values on commas; a literal comma is written twice. */
@@ -66,6 +68,15 @@ function mediaArgv(o: QemuOptions): string[] {
   ];
 }
 
+function diskArgv(o: QemuOptions): string[] {
+  return (o.disks ?? []).flatMap((file, i) => [
+    "-drive",
+    `if=none,id=disk${i},format=raw,file=${qemuValue(file)}`,
+    "-device",
+    `ide-hd,drive=disk${i}`,
+  ]);
+}
+
 function netArgv(o: QemuOptions): string[] {
   if (o.net === false) return ["-nic", "none"];
   const fwd = (o.net?.hostfwd ?? []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
@@ -90,6 +101,7 @@ export function qemuArgv(o: QemuOptions): string[] {
     "-no-reboot",
     ...firmwareArgv(o),
     ...mediaArgv(o),
+    ...diskArgv(o),
     "-serial", "stdio",
     "-serial", `file:${o.eventsFile}`, // the legacy `file:` form takes the rest verbatim
     ...netArgv(o),

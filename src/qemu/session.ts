@@ -27,6 +27,8 @@ export interface SessionOptions {
   /** false: no NIC. Default: user-mode e1000 with restrict=on. */
   net?: boolean;
   hostfwd?: readonly HostForward[];
+  /** Raw disk images attached after the medium (see QemuOptions.disks). */
+  disks?: readonly string[];
   /** Each cleaned line as it arrives (a -v view, or a test's own check). */
   onLine?(source: Source, text: string): void;
   /** Raw console bytes as they arrive (an attached terminal). */
@@ -83,6 +85,7 @@ export async function startBoot(o: SessionOptions): Promise<BootSession> {
     eventsFile: logs.events,
     net: o.net === false ? false : { hostfwd: o.hostfwd },
     qmpSocket,
+    disks: o.disks,
   });
   const expecter = new Expecter();
   const line = (source: Source) => (raw: string) => {

@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { stat, unlink, writeFile } from "node:fs/promises";
+import { readFile, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { initrdOptionFields } from "./initrd-options.ts";
@@ -27,6 +27,18 @@ import { zstdArgv } from "./dom0-initrd.ts";
 export const GUEST_MODULES = ["xen-blkfront", "xen-netfront", "squashfs", "overlay", "loop", "isofs"];
 
 const S_IFCHR = 0o020000;
+/** Source of the guest's post-restore reseeder (assembled per build: binutils, no libc). */
+export const RESEED_SOURCE = join(import.meta.dirname, "..", "guest", "livedeck-reseed.s");
+/** Where the guest's init finds it. */
+export const RESEED_PATH = "usr/lib/livedeck/livedeck-reseed";
+
+/** Assembling and linking the reseeder: a static binary, no build id (the same bytes every build). */
+export function reseedArgv(source: string, object: string, binary: string): string[][] {
+  return [
+    ["as", "--64", "-o", object, source],
+    ["ld", "-static", "-s", "--build-id=none", "-o", binary, object],
+  ];
+}
 /** Where the init reads the modules to insmod, in load order. */
 export const MODULE_LIST = "usr/lib/livedeck/modules";
 
@@ -60,17 +72,21 @@ const options = z
       .array(z.string().min(1))
       .default(GUEST_MODULES)
       .describe("kernel modules loaded by the guest's /init"),
+    reseed: z
+      .string()
+      .default(RESEED_SOURCE)
+      .describe("assembly source of livedeck-reseed (mixes dom0's seed into the RNG after a restore)"),
   })
   .strict();
 
 export default defineStage({
   name: "guest-initrd",
-  version: 1,
+  version: 2,
   summary: "the guest kernel and one small busybox initrd (zstd cpio) that boots every guest flavour",
   options,
   consumes: ["rootfs"],
-  inputs: (o) => [o.skel],
-  tools: ["zstd"],
+  inputs: (o) => [o.skel, o.reseed],
+  tools: ["zstd", "as", "ld"],
   async run(ctx) {
     const o = ctx.options;
     const tar = join(ctx.input("rootfs"), "rootfs.tar");
@@ -142,6 +158,11 @@ export default defineStage({
         data: Buffer.from(order.map((p) => `/${p}\n`).join("")),
       },
     );
+    const reseed = join(ctx.out, "livedeck-reseed");
+    for (const argv of reseedArgv(o.reseed, `${reseed}.o`, reseed)) await ctx.exec(argv);
+    entries.push({ path: RESEED_PATH, mode: S_IFREG | 0o755, uid: 0, gid: 0, data: await readFile(reseed) });
+    await unlink(`${reseed}.o`);
+    await unlink(reseed);
     const all = overlayEntries<CpioEntry>(entries, await walkTree(o.skel, { normalize: true }), o.skel);
     for (const dir of withParents(all.map((e) => e.path)).filter((d) => !all.some((e) => e.path === d))) {
       all.push({ path: dir, mode: S_IFDIR | 0o755, uid: 0, gid: 0 });

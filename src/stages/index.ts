@@ -6,6 +6,7 @@ import iso from "./iso.ts";
 import layer from "./layer.ts";
 import menu from "./menu.ts";
 import pool from "./pool.ts";
+import prime from "./prime.ts";
 import prune from "./prune.ts";
 import rootfs from "./rootfs.ts";
 import script from "./script.ts";
@@ -23,6 +24,7 @@ export const STAGES: Record<string, Stage> = {
   pool,
   "guests-medium": guestsMedium,
   menu,
+  prime,
   iso,
 };
 export type StageName = string;

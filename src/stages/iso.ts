@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { defineStage } from "../pipeline/stage.ts";
 import { locate } from "../tools/doctor.ts";
+import { STATES_DIR } from "../formats/state-meta.ts";
 
 export const ISO_FILE = "livedeck.iso";
 /** What the `dom0` role's output dir must hold (written by the dom0-initrd stage). */
@@ -32,6 +33,10 @@ export const IsoOptions = z
       .int()
       .positive()
       .describe("dom0_mem, recorded so `livedeck boot` can check the VM fits it"),
+    states: z
+      .array(z.string().regex(/^[a-z]+$/))
+      .optional()
+      .describe("saved-state sets on the medium: one `states:<vendor>` role (a prime step) each"),
   })
   .strict();
 export type IsoOptions = z.infer<typeof IsoOptions>;
@@ -77,6 +82,8 @@ export function mformatWrapper(realMformat: string, serial: string): string {
 
 /** The guests' part of the medium: the `guests` role's output holds it as tree/ (guests-medium stage). */
 export const GUESTS_TREE = "tree";
+/** Role prefix of the prime steps whose states/<vendor id>/ the medium holds at livedeck/states/. */
+export const STATES_ROLE = "states:";
 
 /**
  * The medium tree: path inside the ISO → file it is copied from. `guestFiles` are the paths below
@@ -138,6 +145,7 @@ export default defineStage({
   version: 3,
   summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0, the guests and memtest86+",
   options: IsoOptions,
+  // plus one `states:<vendor>` role per entry of the states option (see STATES_ROLE)
   consumes: ["menu", "dom0", "guests"],
   inputs: (o) => (o.memtest ? [MEMTEST.bin, MEMTEST.efi] : []),
   tools: ["grub-mkrescue", "xorriso", "mformat", "grub-pc-bin", "grub-efi-bin", "memtest"],
@@ -148,7 +156,12 @@ export default defineStage({
     await Promise.all(Object.values(paths).map((p) => mkdir(p, { recursive: true })));
     const dirs = { menu: ctx.input("menu"), dom0: ctx.input("dom0"), guests: ctx.input("guests") };
     const guestFiles = await filesBelow(join(dirs.guests, GUESTS_TREE));
-    await assembleTree(paths.tree, treeFiles(o, dirs, guestFiles), o);
+    const files = treeFiles(o, dirs, guestFiles);
+    for (const v of o.states ?? []) {
+      const states = join(ctx.input(`${STATES_ROLE}${v}`), "states");
+      for (const f of await filesBelow(states)) files.push([`${STATES_DIR}/${f}`, join(states, f)]);
+    }
+    await assembleTree(paths.tree, files, o);
 
     const mformat = await locate("mformat");
     if (!mformat) throw new Error("iso: mformat not found (the runner checks `tools` first)");
@@ -158,6 +171,6 @@ export default defineStage({
     const env = grubMkrescueEnv(o, { ...paths, path: process.env.PATH ?? "/usr/bin:/bin" });
     await ctx.exec(grubMkrescueArgv(o, { iso: isoPath, tree: paths.tree }), { env });
     await rm(work, { recursive: true, force: true });
-    return { bytes: (await stat(isoPath)).size, guestFiles: guestFiles.length };
+    return { bytes: (await stat(isoPath)).size, guestFiles: guestFiles.length, files: files.length };
   },
 });

@@ -24,6 +24,8 @@ export const TOOLS = {
   "qemu-system-x86_64": { pkg: "qemu-system-x86", why: "boot and test the medium" },
   "qemu-img": { pkg: "qemu-utils", why: "convert disk images" },
   ovmf: { pkg: "ovmf", why: "boot the medium under UEFI", path: "/usr/share/OVMF/OVMF_CODE_4M.fd" },
+  as: { pkg: "binutils", why: "assemble the guests' post-restore reseeder" },
+  ld: { pkg: "binutils", why: "link the guests' post-restore reseeder" },
   busybox: { pkg: "busybox-static", why: "micro guests" },
   shellcheck: { pkg: "shellcheck", why: "lint the initrd shell scripts (tests)" },
   tmux: { pkg: "tmux", why: "drive the console UI in tests" },

@@ -39,6 +39,14 @@ describe("qemuArgv", () => {
     { name: "a CPU model when asked", opts: { cpu: "Westmere" }, has: [["-cpu", "Westmere"]] },
     { name: "no -cpu by default (qemu64)", opts: {}, has: [], hasNot: ["-cpu"] },
     {
+      name: "scratch disks as writable IDE hard disks after the medium",
+      opts: { disks: ["/w/scratch,1.raw"] },
+      has: [
+        ["-drive", "if=none,id=disk0,format=raw,file=/w/scratch,,1.raw"],
+        ["-device", "ide-hd,drive=disk0"],
+      ],
+    },
+    {
       name: "memory and smp",
       opts: { memoryMiB: 512, smp: 1 },
       has: [
