@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadDeck } from "../../../src/deck/load.ts";
+import { DEFAULT_STATE_CPUS } from "../../../src/formats/state-meta.ts";
 
 const shipped = join(import.meta.dirname, "../../../flavours");
 
@@ -78,6 +79,7 @@ describe("defaults", () => {
       guests: [],
       network: { mode: "routed", subnet: "172.20.216.0/24" },
       boot: { timeout: 5, default: "demo", label: "LIVEDECK" },
+      states: { cpus: DEFAULT_STATE_CPUS, level: 19, long: true },
       outputs: ["iso"],
     });
     expect(flavours.size).toBe(0);

@@ -28,6 +28,10 @@ describe("plan of guests", () => {
       "guest-initrd",
       "pool",
       "guests-medium",
+      "menu:prime",
+      "iso:prime",
+      "prime:intel",
+      "prime:amd",
       "menu",
       "iso",
     ]);

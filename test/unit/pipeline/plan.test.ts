@@ -39,6 +39,10 @@ describe("plan of the default deck", () => {
       "guest-initrd",
       "pool",
       "guests-medium",
+      "menu:prime",
+      "iso:prime",
+      "prime:intel",
+      "prime:amd",
       "menu",
       "iso",
     ]);
@@ -56,7 +60,28 @@ describe("plan of the default deck", () => {
       pool: "pool",
     });
     expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "layer:server" });
-    expect(consumes("iso")).toEqual({ menu: "menu", dom0: "dom0-initrd", guests: "guests-medium" });
+    expect(consumes("iso")).toEqual({
+      menu: "menu",
+      dom0: "dom0-initrd",
+      guests: "guests-medium",
+      "states:intel": "prime:intel",
+      "states:amd": "prime:amd",
+    });
+    // the prime medium boots `livedeck.prime`, whatever `build --append` says
+    expect(consumes("iso:prime")).toEqual({
+      menu: "menu:prime",
+      dom0: "dom0-initrd",
+      guests: "guests-medium",
+    });
+    expect(consumes("prime:amd")).toEqual({ iso: "iso:prime", guests: "guests-medium" });
+    expect(steps.find((s) => s.key === "prime:intel")!.options).toMatchObject({
+      vendor: "intel",
+      cpu: "Nehalem",
+    });
+    expect(steps.find((s) => s.key === "menu:prime")!.options).toMatchObject({
+      append: "livedeck.prime",
+      memtest: false,
+    });
     const medium = steps.find((s) => s.key === "guests-medium")!.options as {
       guests: { guest: { name: string }; layers: string[] }[];
     };
@@ -87,17 +112,27 @@ describe("plan of the default deck", () => {
       "squashfs:server",
       "pool",
       "guests-medium",
+      "iso:prime",
+      "prime:intel",
+      "prime:amd",
       "iso",
     ]);
   });
 
-  it("a change to the dom0 memory changes only the menu and the ISO", async () => {
+  it("a change to the dom0 memory changes the menus, the ISOs and the saved states", async () => {
     const dir = await copyFlavours();
     const before = await ids(join(dir, "demo.deck.yaml"));
     const deck = join(dir, "demo.deck.yaml");
     await writeFile(deck, (await readFile(deck, "utf8")).replace('memory: "1536M"', 'memory: "2G"'));
     const after = await ids(deck);
-    expect([...before.keys()].filter((k) => before.get(k) !== after.get(k))).toEqual(["menu", "iso"]);
+    expect([...before.keys()].filter((k) => before.get(k) !== after.get(k))).toEqual([
+      "menu:prime",
+      "iso:prime",
+      "prime:intel",
+      "prime:amd",
+      "menu",
+      "iso",
+    ]);
   });
 
   it("a new tool version or epoch changes the ids of the steps that use it", async () => {
@@ -121,9 +156,12 @@ describe("step selection", () => {
     expect([...forced].sort()).toEqual([
       "guests-medium",
       "iso",
+      "iso:prime",
       "layer:jeos",
       "layer:server",
       "pool",
+      "prime:amd",
+      "prime:intel",
       "squashfs:jeos",
       "squashfs:server",
     ]);
@@ -135,6 +173,9 @@ describe("step selection", () => {
     expect([...descendants(steps, selectSteps(steps, "prune:dom0", "--from"))]).toEqual([
       "prune:dom0",
       "dom0-initrd",
+      "iso:prime",
+      "prime:intel",
+      "prime:amd",
       "iso",
     ]);
     expect([...descendants(steps, selectSteps(steps, "rootfs:dom0", "--from"))]).toEqual([
@@ -143,6 +184,9 @@ describe("step selection", () => {
       "dom0-initrd",
       "guest-initrd",
       "guests-medium",
+      "iso:prime",
+      "prime:intel",
+      "prime:amd",
       "iso",
     ]);
   });

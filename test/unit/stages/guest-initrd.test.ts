@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { withParents } from "../../../src/formats/tar-tree.ts";
-import guestInitrd, { GUEST_MODULES, moduleLoadOrder } from "../../../src/stages/guest-initrd.ts";
+import guestInitrd, { GUEST_MODULES, moduleLoadOrder, RESEED_SOURCE } from "../../../src/stages/guest-initrd.ts";
 
 const DEP = `kernel/fs/overlayfs/overlay.ko:
 kernel/fs/isofs/isofs.ko: kernel/drivers/cdrom/cdrom.ko
@@ -42,8 +42,9 @@ describe("guest-initrd stage", () => {
       skel: "/p/initrd-skel/guest",
       busybox: "/bin/busybox",
       modules: GUEST_MODULES,
+      reseed: RESEED_SOURCE,
     });
-    expect(guestInitrd.inputs(o)).toEqual(["/p/initrd-skel/guest"]);
+    expect(guestInitrd.inputs(o)).toEqual(["/p/initrd-skel/guest", RESEED_SOURCE]);
     expect(guestInitrd.consumes).toEqual(["rootfs"]);
   });
 
