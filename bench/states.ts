@@ -1,0 +1,128 @@
+import { cp, mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { DEFAULT_STATE_CPUS } from "../src/formats/state-meta.ts";
+import { parseMarker } from "../src/qemu/markers.ts";
+import { startBoot } from "../src/qemu/session.ts";
+import { ROOT, row, timed } from "./run.ts";
+
+interface Build {
+  steps: { key: string; cached: boolean; seconds: number; report: Record<string, string | number> }[];
+  outputs: { format: string; path: string }[];
+}
+const MiB = 1024 * 1024;
+const GUESTS = ["micro1", "micro2", "deb"];
+
+/** Boots `iso` on `cpu` until every CI guest is ready: each guest's READY (how, seconds) and when the last one came. */
+async function bootGuests(iso: string, cpu: string) {
+  const s = await startBoot({ iso, cpu });
+  try {
+    const dom0 = await s.expect("LIVEDECK-DOM0-READY", 600_000);
+    const guests: Record<string, { how: string; seconds: number }> = {};
+    let last = 0;
+    for (const g of GUESTS) {
+      const r = await s.expect(`LIVEDECK-GUEST-READY ${g}`, 900_000);
+      const m = parseMarker(r.text);
+      if (m?.kind !== "guest-ready") throw new Error(`not a READY marker: ${r.text}`);
+      guests[g] = { how: m.how, seconds: m.seconds };
+      last = r.seconds;
+    }
+    return { dom0: dom0.seconds, allReady: last, guests };
+  } finally {
+    await s.stop();
+  }
+}
+
+/** Seconds a command takes. */
+async function secs(cmd: string[]): Promise<number> {
+  const t0 = performance.now();
+  await execa(cmd[0]!, cmd.slice(1));
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * Issue 7's figures in one run on the CI deck: guest ready via restore vs cold boot (same medium,
+ * the cold boot with livedeck.states=off), boot → all autostart guests ready with and without
+ * states, state bytes per guest on the medium, the prime stage's time, and zstd levels on a state.
+ */
+export async function benchStates(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "livedeck-bench-states-"));
+  const store = process.env.LIVEDECK_BENCH_STORE ?? join(ROOT, ".store-test");
+  const intel = DEFAULT_STATE_CPUS.find((c) => c.vendor === "intel")!.model;
+  try {
+    await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
+    const deck = join(dir, "flavours", "ci.deck.yaml");
+    const build = async (append: string, out: string) =>
+      (await timed(["build", deck, "--store", store, "--out", join(dir, out), "--append", append]))
+        .json as Build;
+    const withStates = await build("livedeck.test=states", "on");
+    const without = await build("livedeck.test=states livedeck.states=off", "off");
+
+    console.log("prime stage (CI deck; seconds of this run, or of the build that cached it)");
+    for (const st of withStates.steps.filter((s) => s.key.startsWith("prime:"))) {
+      const r = st.report;
+      console.log(
+        row(
+          `${st.key} (${st.cached ? "cached; its boot took" : "built"})`,
+          st.cached ? Number(r.bootSeconds) : st.seconds,
+        ),
+      );
+      for (const g of GUESTS)
+        console.log(`  ${g} state on the medium: ${(Number(r[`${g}Bytes`]) / MiB).toFixed(1)} MiB`);
+    }
+
+    const on = await bootGuests(withStates.outputs[0]!.path, intel);
+    const off = await bootGuests(without.outputs[0]!.path, intel);
+    console.log(`\nguest ready (from the start of xl restore / xl create), -cpu ${intel}, TCG`);
+    for (const g of GUESTS) {
+      const [a, b] = [on.guests[g]!, off.guests[g]!];
+      console.log(row(`${g}: ${a.how}`, a.seconds));
+      console.log(row(`${g}: ${b.how}`, b.seconds, a.seconds));
+    }
+    console.log("\nboot → all autostart guests ready (QEMU start to the last READY)");
+    console.log(row("with states", on.allReady));
+    console.log(row("without states (livedeck.states=off)", off.allReady, on.allReady));
+    console.log(row("  of which dom0 ready, with states", on.dom0));
+
+    // zstd levels on the states themselves (decompressed from the medium).
+    const states = join(dir, "states");
+    const iso = withStates.outputs[0]!.path;
+    await mkdir(states, { recursive: true });
+    console.log("\nzstd on a saved state: level, MiB, compress s (host, -T0), decompress s");
+    for (const g of ["micro1", "deb"]) {
+      const zst = join(states, `${g}.zst`);
+      await execa("xorriso", [
+        "-osirrox",
+        "on",
+        "-indev",
+        iso,
+        "-extract",
+        `/livedeck/states/GenuineIntel/${g}.zst`,
+        zst,
+      ]);
+      const raw = join(states, `${g}.raw`);
+      await execa("zstd", ["-d", "-q", "-f", "--long=27", "-o", raw, zst]);
+      console.log(`${g}: raw ${((await stat(raw)).size / MiB).toFixed(1)} MiB`);
+      for (const [level, long] of [
+        [1, false],
+        [3, false],
+        [9, false],
+        [19, false],
+        [19, true],
+      ] as const) {
+        const out = join(states, `${g}-${level}${long ? "l" : ""}.zst`);
+        const flags = [`-${level}`, ...(long ? ["--long=27"] : []), "-T0", "-q", "-f", "-o", out, raw];
+        const c = await secs(["zstd", ...flags]);
+        const d = await secs(["zstd", "-d", "-q", "-f", "--long=27", "-o", "/dev/null", out]);
+        const mib = (await stat(out)).size / MiB;
+        console.log(
+          `  -${level}${long ? " --long=27" : ""}`.padEnd(16) +
+            `${mib.toFixed(1).padStart(7)} MiB ${c.toFixed(2).padStart(7)} s ${d.toFixed(2).padStart(6)} s`,
+        );
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
