@@ -18,7 +18,15 @@ export function planStates(
   const none = { steps: [], vendors: [], consumes: {} };
   if (!deck.guests.some((g) => g.autostart) || !deck.states.cpus.length) return none;
   const steps = [
-    step("menu:prime", "menu", menuVars(deck, { append: "livedeck.prime", memtest: false })),
+    // the demo entry, whatever the deck boots by default (rescue would start no guests)
+    step(
+      "menu:prime",
+      "menu",
+      menuVars(
+        { ...deck, boot: { ...deck.boot, default: "demo" } },
+        { append: "livedeck.prime", memtest: false },
+      ),
+    ),
     step(
       "iso:prime",
       "iso",
