@@ -53,7 +53,15 @@ describe("saved states on the CI deck's medium", () => {
   it(
     "on the AMD model every guest is restored from the AMD set",
     async () => {
-      const iso = await buildCiIso({ append: "livedeck.test=states" });
+      // The CI deck primes Intel only (one prime boot per test run); this test adds the AMD model.
+      const iso = await buildCiIso({
+        append: "livedeck.test=states",
+        edit: (d) =>
+          d.replace(
+            "cpus: [{ vendor: intel, model: Nehalem }]",
+            `cpus: [{ vendor: intel, model: Nehalem }, { vendor: amd, model: ${model("amd")} }]`,
+          ),
+      });
       const { verdict, console: log } = await bootStates(iso, model("amd"), {
         micro1: "restored",
         micro2: "restored",

@@ -31,7 +31,6 @@ describe("plan of guests", () => {
       "menu:prime",
       "iso:prime",
       "prime:intel",
-      "prime:amd",
       "menu",
       "iso",
     ]);
