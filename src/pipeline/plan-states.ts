@@ -3,6 +3,9 @@ import { menuVars } from "../formats/grub-menu.ts";
 import { STATES_ROLE } from "../stages/iso.ts";
 import { step, type Step } from "./plan-step.ts";
 
+/** Seconds a guest may take to boot cold in the prime VM: emulated on a busy build host, minutes. */
+export const PRIME_GUEST_TIMEOUT_S = 1800;
+
 /**
  * Saved guest states: a prime medium (the deck's medium without states, its menu booting
  * `livedeck.prime`, no memtest; independent of `build --append`, so test builds share it), one
@@ -24,7 +27,7 @@ export function planStates(
       "menu",
       menuVars(
         { ...deck, boot: { ...deck.boot, default: "demo" } },
-        { append: "livedeck.prime", memtest: false },
+        { append: `livedeck.prime livedeck.guest-timeout=${PRIME_GUEST_TIMEOUT_S}`, memtest: false },
       ),
     ),
     step(

@@ -14,6 +14,8 @@ import { isoWithCorruptFile } from "../helpers/states-iso.ts";
  */
 const MINUTE = 60_000;
 const GUESTS = ["micro1", "micro2", "deb"]; // flavours/ci.deck.yaml, in deck order
+// Cold boots (the corrupted state's guest) take minutes under emulation on a busy host.
+const TEST_APPEND = "livedeck.test=states livedeck.guest-timeout=1800";
 const model = (vendor: string) => DEFAULT_STATE_CPUS.find((c) => c.vendor === vendor)!.model;
 
 async function bootStates(iso: string, cpu: string, expected: Record<string, "restored" | "cold">) {
@@ -37,7 +39,7 @@ describe("saved states on the CI deck's medium", () => {
   it(
     "on the Intel model every guest is restored, and two restores of one state read different random bytes",
     async () => {
-      const iso = await buildCiIso({ append: "livedeck.test=states" });
+      const iso = await buildCiIso({ append: TEST_APPEND });
       const { verdict } = await bootStates(iso, model("intel"), {
         micro1: "restored",
         micro2: "restored",
@@ -55,7 +57,7 @@ describe("saved states on the CI deck's medium", () => {
     async () => {
       // The CI deck primes Intel only (one prime boot per test run); this test adds the AMD model.
       const iso = await buildCiIso({
-        append: "livedeck.test=states",
+        append: TEST_APPEND,
         edit: (d) =>
           d.replace(
             "cpus: [{ vendor: intel, model: Nehalem }]",
@@ -78,7 +80,7 @@ describe("saved states on the CI deck's medium", () => {
   it(
     "a medium with one corrupted state cold-boots that guest, saying why, and restores the others",
     async () => {
-      const iso = await buildCiIso({ append: "livedeck.test=states" });
+      const iso = await buildCiIso({ append: TEST_APPEND });
       const corrupt = await isoWithCorruptFile(iso, "/livedeck/states/GenuineIntel/micro2.zst");
       const { verdict, console: log } = await bootStates(corrupt, model("intel"), {
         micro1: "restored",

@@ -79,7 +79,7 @@ describe("plan of the default deck", () => {
       cpu: "Nehalem",
     });
     expect(steps.find((s) => s.key === "menu:prime")!.options).toMatchObject({
-      append: "livedeck.prime",
+      append: "livedeck.prime livedeck.guest-timeout=1800",
       memtest: false,
     });
     const medium = steps.find((s) => s.key === "guests-medium")!.options as {
