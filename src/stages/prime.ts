@@ -27,7 +27,7 @@ export const PrimeOptions = z
       .describe("QEMU -cpu model: a low baseline of the vendor, so states restore on newer CPUs"),
     level: z.number().int().min(1).max(22).describe("zstd level of the states"),
     long: z.boolean().describe("zstd --long (27: 128 MiB window, a whole small guest)"),
-    timeoutS: z.number().int().positive().default(1200).describe("seconds the prime boot may take"),
+    timeoutS: z.number().int().positive().default(3600).describe("seconds the prime boot may take"),
   })
   .strict();
 export type PrimeOptions = z.infer<typeof PrimeOptions>;

@@ -29,7 +29,7 @@ describe("planStates", () => {
       cpu: "EPYC",
       level: 9,
       long: false,
-      timeoutS: 1200,
+      timeoutS: 3600,
     });
     expect(p.vendors).toEqual(["amd"]);
     expect(p.consumes).toEqual({ "states:amd": "prime:amd" });

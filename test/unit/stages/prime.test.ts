@@ -8,7 +8,7 @@ describe("prime stage", () => {
       cpu: "Nehalem",
       level: 19,
       long: true,
-      timeoutS: 1200,
+      timeoutS: 3600,
     });
     expect(prime.consumes).toEqual(["iso", "guests"]);
     expect(prime.tools).toContain("qemu-system-x86_64");
