@@ -24,6 +24,12 @@ export const FlavourSchema = z
       .default("minbase")
       .describe("built-in base (minbase: Debian minbase; busybox: a busybox-only initrd) or another flavour"),
     packages: z.array(debPackage).default([]).describe("Debian packages installed on top of the base"),
+    exclude: z
+      .array(z.string().regex(/^\/\S*$/, "must be an absolute path or glob, like /usr/share/doc/*"))
+      .default([])
+      .describe(
+        "paths dpkg leaves out when it installs this flavour's packages (dpkg path-exclude globs); packages installed later in the guest leave them out too",
+      ),
     memory: size(32, 65536).default("128M").describe("guest RAM"),
     vcpus: z.number().int().min(1).max(64).default(1).describe("guest virtual CPUs"),
     services: z.array(z.string()).default([]).describe("services started in the guest"),
@@ -102,6 +108,14 @@ export const DeckSchema = z
           .regex(/^[A-Z0-9_]{1,32}$/, "must be 1-32 upper-case letters, digits or '_' (ISO volume id)")
           .default("LIVEDECK")
           .describe("volume label dom0 finds its medium by"),
+      })
+      .strict()
+      .default({}),
+    target: z
+      .object({
+        memory: size(1024, 1048576)
+          .default("3072M")
+          .describe("RAM of the smallest PC the medium must start on: Xen, dom0 and the autostart guests must fit"),
       })
       .strict()
       .default({}),

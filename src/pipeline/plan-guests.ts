@@ -54,7 +54,8 @@ export function planGuests(
     const builtin = (BUILTIN_BASES as readonly string[]).includes(f.base);
     const below = builtin ? [GUEST_BASE] : addFlavour(f.base);
     const baseKey = builtin ? `rootfs:${GUEST_BASE}` : topKey(below.at(-1)!);
-    steps.push(step(`layer:${name}`, "layer", { ...common, packages: f.packages }, { base: baseKey }));
+    const exclude = f.exclude.length ? { exclude: f.exclude } : {};
+    steps.push(step(`layer:${name}`, "layer", { ...common, packages: f.packages, ...exclude }, { base: baseKey }));
     image(name, `layer:${name}`, "delta");
     const stack = [...below, name];
     if (lf.script) {

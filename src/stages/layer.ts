@@ -13,6 +13,8 @@ export const LayerOptions = z
     mirror: z.string().refine(isAbsolute, "must be an absolute path"),
     /** This flavour's own packages (its base's are already installed). None: the base, unchanged. */
     packages: z.array(z.string().min(1)),
+    /** dpkg path-exclude globs for these packages (absent, not empty, when none: ids stay put). */
+    exclude: z.array(z.string().startsWith("/")).optional(),
     epoch: z.number().int(),
   })
   .strict();
@@ -26,14 +28,18 @@ export type LayerOptions = z.infer<typeof LayerOptions>;
  * `minbase` would also restore any required-priority package a script removed from the base.
  */
 export function layerArgv(o: LayerOptions, paths: { base: string; tar: string; debCache: string }): string[] {
+  const { exclude = [], ...rootfs } = o;
   const [cmd, ...rest] = mmdebstrapArgv(
-    { ...o, variant: "essential" },
+    { ...rootfs, variant: "essential" },
     { tar: paths.tar, debCache: paths.debCache },
   );
   // Plain tar rather than the `tar-in` special hook: same tree, 1–2 s faster (no relay through
   // mmdebstrap's helper); fine in --mode=root, where hooks run as root outside the chroot.
   const untar = `tar --extract --numeric-owner --xattrs --xattrs-include='*' --file=${shellQuote(paths.base)} --directory="$1"`;
-  return [cmd!, `--setup-hook=${untar}`, ...rest];
+  // mmdebstrap writes these to the chroot's dpkg.cfg.d for good: later installs in the guest (and
+  // flavours stacked on this one) leave the same paths out, so dpkg's view stays consistent.
+  const excludes = exclude.map((glob) => `--dpkgopt=path-exclude=${glob}`);
+  return [cmd!, `--setup-hook=${untar}`, ...excludes, ...rest];
 }
 
 export default defineStage({
@@ -56,7 +62,7 @@ export default defineStage({
     }
     let t = Date.now();
     await ctx.exec(dieWithUs(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs })), {
-      env: rootfsEnv({ ...ctx.options, variant: "essential" }, dirname(ctx.out)),
+      env: rootfsEnv({ epoch: ctx.options.epoch }, dirname(ctx.out)),
     });
     ctx.log(`installed ${ctx.options.packages.join(" ")} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     t = Date.now();

@@ -55,7 +55,7 @@ export function dieWithUs(argv: string[]): string[] {
   return ["setpriv", "--pdeathsig", "TERM", "--", "unshare", "--mount", "--propagation", "private", "--", ...argv];
 }
 
-export function rootfsEnv(o: RootfsOptions, tmp?: string): Record<string, string> {
+export function rootfsEnv(o: Pick<RootfsOptions, "epoch">, tmp?: string): Record<string, string> {
   return { SOURCE_DATE_EPOCH: String(o.epoch), LC_ALL: "C.UTF-8", ...(tmp ? { TMPDIR: tmp } : {}) };
 }
 

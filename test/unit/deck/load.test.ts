@@ -78,6 +78,7 @@ describe("defaults", () => {
       guests: [],
       network: { mode: "routed", subnet: "172.20.216.0/24" },
       boot: { timeout: 5, default: "demo", label: "LIVEDECK" },
+      target: { memory: 3072 },
       outputs: ["iso"],
     });
     expect(flavours.size).toBe(0);
@@ -97,6 +98,7 @@ describe("defaults", () => {
       description: "",
       base: "minbase",
       packages: [],
+      exclude: [],
       memory: 128,
       vcpus: 1,
       services: [],

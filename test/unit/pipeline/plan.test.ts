@@ -36,6 +36,8 @@ describe("plan of the default deck", () => {
       "squashfs:jeos",
       "layer:server",
       "squashfs:server",
+      "script:server",
+      "squashfs:server.script",
       "guest-initrd",
       "pool",
       "guests-medium",
@@ -53,9 +55,11 @@ describe("plan of the default deck", () => {
       "layer:guest-base": "squashfs:guest-base",
       "layer:jeos": "squashfs:jeos",
       "layer:server": "squashfs:server",
+      "layer:server.script": "squashfs:server.script",
       pool: "pool",
     });
-    expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "layer:server" });
+    expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "script:server" });
+    expect(consumes("script:server")).toEqual({ base: "layer:server" });
     expect(consumes("iso")).toEqual({ menu: "menu", dom0: "dom0-initrd", guests: "guests-medium" });
     const medium = steps.find((s) => s.key === "guests-medium")!.options as {
       guests: { guest: { name: string }; layers: string[] }[];
@@ -63,7 +67,7 @@ describe("plan of the default deck", () => {
     expect(medium.guests.map((g) => [g.guest.name, g.layers])).toEqual([
       ["micro", []],
       ["jeos", ["guest-base", "jeos"]],
-      ["server", ["guest-base", "jeos", "server"]],
+      ["server", ["guest-base", "jeos", "server", "server.script"]],
     ]);
     for (const [i, s] of steps.entries()) {
       for (const up of Object.values(s.consumes)) expect(keys.indexOf(up)).toBeLessThan(i);
@@ -85,6 +89,8 @@ describe("plan of the default deck", () => {
       "squashfs:jeos",
       "layer:server",
       "squashfs:server",
+      "script:server",
+      "squashfs:server.script",
       "pool",
       "guests-medium",
       "iso",
@@ -124,8 +130,10 @@ describe("step selection", () => {
       "layer:jeos",
       "layer:server",
       "pool",
+      "script:server",
       "squashfs:jeos",
       "squashfs:server",
+      "squashfs:server.script",
     ]);
     expect(ancestors(steps, selectSteps(steps, "dom0-initrd", "--stop-after")).map((s) => s.key)).toEqual([
       "rootfs:dom0",
