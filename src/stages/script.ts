@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ToolError, UserError } from "../errors.ts";
 import { deltaReport, diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
+import { tarExtractArgv, tarPackArgv } from "../formats/tar-argv.ts";
 import { cleanRootfs, inTree, syncDebs, withChrootMounts } from "../tools/chroot.ts";
 
 export const ScriptOptions = z
@@ -20,39 +21,6 @@ export type ScriptOptions = z.infer<typeof ScriptOptions>;
 
 /** Where the script is copied inside the tree (/tmp is emptied before packing). */
 export const SCRIPT_IN_CHROOT = "/tmp/livedeck-script";
-
-export function unpackArgv(tar: string, root: string): string[] {
-  return [
-    "tar",
-    "--extract",
-    `--file=${tar}`,
-    `--directory=${root}`,
-    "--numeric-owner",
-    "--same-owner",
-    "--same-permissions",
-    "--xattrs",
-    "--xattrs-include=*",
-  ];
-}
-
-/** The same tar options mmdebstrap packs with: sorted names, mtimes clamped, numeric owners, xattrs. */
-export function packArgv(root: string, tar: string, epoch: number): string[] {
-  return [
-    "tar",
-    "--create",
-    `--file=${tar}`,
-    `--directory=${root}`,
-    "--sort=name",
-    `--mtime=@${epoch}`,
-    "--clamp-mtime",
-    "--numeric-owner",
-    "--one-file-system",
-    "--format=pax",
-    "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
-    "--xattrs",
-    ".",
-  ];
-}
 
 /** A clean environment (nothing of the host's leaks in) with the user's variables on top. */
 export function scriptEnv(o: ScriptOptions): Record<string, string> {
@@ -85,7 +53,7 @@ export default defineStage({
     const root = join(ctx.out, "root");
     const tar = join(ctx.out, "rootfs.tar");
     await mkdir(root);
-    await ctx.exec(unpackArgv(base, root));
+    await ctx.exec(tarExtractArgv(base, root));
     const [archives, inside, policy] = await Promise.all(
       ["var/cache/apt/archives", SCRIPT_IN_CHROOT.slice(1), "usr/sbin/policy-rc.d"].map(async (rel) => {
         const p = await inTree(root, rel);
@@ -118,7 +86,7 @@ export default defineStage({
     if (ownPolicy) await rm(policy!, { force: true });
     if (await inTree(root, "var/cache/apt/archives")) await syncDebs(archives!, ctx.cache.debs);
     await cleanRootfs(root);
-    await ctx.exec(packArgv(root, tar, o.epoch));
+    await ctx.exec(tarPackArgv(root, tar, o.epoch));
     await rm(root, { recursive: true });
     const d = await diffTarFiles(base, tar, join(ctx.out, "delta.tar"), o.epoch);
     return deltaReport(d, (await stat(tar)).size);
