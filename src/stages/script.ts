@@ -41,10 +41,11 @@ export function chrootArgv(root: string, env: Record<string, string>): string[] 
 
 export default defineStage({
   name: "script",
-  version: 1,
-  summary: "A user's shell script run chrooted in a rootfs: full rootfs.tar plus delta.tar",
+  version: 2,
+  summary:
+    "A user's shell script run chrooted in a rootfs: full rootfs.tar plus delta.tar against `under` (the flavour's base)",
   options: ScriptOptions,
-  consumes: ["base"],
+  consumes: ["base", "under"],
   inputs: (o) => [o.script],
   tools: ["tar", "chroot", "mount", "umount"],
   async run(ctx) {
@@ -88,7 +89,10 @@ export default defineStage({
     await cleanRootfs(root);
     await ctx.exec(tarPackArgv(root, tar, o.epoch));
     await rm(root, { recursive: true });
-    const d = await diffTarFiles(base, tar, join(ctx.out, "delta.tar"), o.epoch);
+    // The delta against the tree under the flavour (its base), not the tree the script ran in: the
+    // flavour's one image then holds its packages and its script's changes together.
+    const under = join(ctx.input("under"), "rootfs.tar");
+    const d = await diffTarFiles(under, tar, join(ctx.out, "delta.tar"), o.epoch);
     return deltaReport(d, (await stat(tar)).size);
   },
 });

@@ -39,7 +39,7 @@ describe("plan of guests", () => {
     ]);
   });
 
-  it("a flavour with a script stacks the script's delta above its layer", async () => {
+  it("a flavour with a script gets one image: its packages and its script's changes, against its base", async () => {
     const loaded = await deckWith({
       "x.deck.yaml": "name: x\nguests:\n  - name: g\n    flavour: f\n",
       "f.yaml": "name: f\npackages: [hello]\nscript: f.sh\n",
@@ -50,9 +50,13 @@ describe("plan of guests", () => {
     expect((medium.options as { guests: { layers: string[] }[] }).guests[0]!.layers).toEqual([
       "guest-base",
       "f",
-      "f.script",
     ]);
-    expect(steps.find((s) => s.key === "squashfs:f.script")!.consumes).toEqual({ layer: "script:f" });
+    expect(steps.find((s) => s.key === "script:f")!.consumes).toEqual({
+      base: "layer:f",
+      under: "rootfs:guest-base",
+    });
+    expect(steps.find((s) => s.key === "squashfs:f")!.consumes).toEqual({ layer: "script:f" });
+    expect(steps.some((s) => s.key.startsWith("squashfs:f."))).toBe(false);
     expect(steps.find((s) => s.key === "pool")!.consumes).toEqual({ "rootfs:f": "script:f" });
   });
 

@@ -35,9 +35,8 @@ describe("plan of the default deck", () => {
       "layer:jeos",
       "squashfs:jeos",
       "layer:server",
-      "squashfs:server",
       "script:server",
-      "squashfs:server.script",
+      "squashfs:server",
       "guest-initrd",
       "pool",
       "guests-medium",
@@ -47,7 +46,7 @@ describe("plan of the default deck", () => {
     const consumes = (key: string) => steps.find((s) => s.key === key)!.consumes;
     expect(consumes("layer:server")).toEqual({ base: "layer:jeos" });
     expect(consumes("squashfs:guest-base")).toEqual({ layer: "rootfs:guest-base" });
-    expect(consumes("squashfs:server")).toEqual({ layer: "layer:server" });
+    expect(consumes("squashfs:server")).toEqual({ layer: "script:server" });
     expect(consumes("guest-initrd")).toEqual({ rootfs: "rootfs:dom0" });
     // each layer image once, however many guests stack it
     expect(consumes("guests-medium")).toEqual({
@@ -55,11 +54,10 @@ describe("plan of the default deck", () => {
       "layer:guest-base": "squashfs:guest-base",
       "layer:jeos": "squashfs:jeos",
       "layer:server": "squashfs:server",
-      "layer:server.script": "squashfs:server.script",
       pool: "pool",
     });
     expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "script:server" });
-    expect(consumes("script:server")).toEqual({ base: "layer:server" });
+    expect(consumes("script:server")).toEqual({ base: "layer:server", under: "layer:jeos" });
     expect(consumes("iso")).toEqual({ menu: "menu", dom0: "dom0-initrd", guests: "guests-medium" });
     const medium = steps.find((s) => s.key === "guests-medium")!.options as {
       guests: { guest: { name: string }; layers: string[] }[];
@@ -67,7 +65,7 @@ describe("plan of the default deck", () => {
     expect(medium.guests.map((g) => [g.guest.name, g.layers])).toEqual([
       ["micro", []],
       ["jeos", ["guest-base", "jeos"]],
-      ["server", ["guest-base", "jeos", "server", "server.script"]],
+      ["server", ["guest-base", "jeos", "server"]],
     ]);
     for (const [i, s] of steps.entries()) {
       for (const up of Object.values(s.consumes)) expect(keys.indexOf(up)).toBeLessThan(i);
@@ -88,9 +86,8 @@ describe("plan of the default deck", () => {
       "layer:jeos",
       "squashfs:jeos",
       "layer:server",
-      "squashfs:server",
       "script:server",
-      "squashfs:server.script",
+      "squashfs:server",
       "pool",
       "guests-medium",
       "iso",
@@ -133,7 +130,6 @@ describe("step selection", () => {
       "script:server",
       "squashfs:jeos",
       "squashfs:server",
-      "squashfs:server.script",
     ]);
     expect(ancestors(steps, selectSteps(steps, "dom0-initrd", "--stop-after")).map((s) => s.key)).toEqual([
       "rootfs:dom0",
