@@ -4,6 +4,8 @@ import { z } from "zod";
 import { deltaReport, diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { shellQuote } from "../formats/shell.ts";
+import { LockedPackage } from "../lock/lock-file.ts";
+import { PIN_FILE, writePins } from "../lock/pins.ts";
 import { dieWithUs, mmdebstrapArgv, rootfsEnv } from "./rootfs.ts";
 
 export const LayerOptions = z
@@ -14,6 +16,8 @@ export const LayerOptions = z
     /** This flavour's own packages (its base's are already installed). None: the base, unchanged. */
     packages: z.array(z.string().min(1)),
     epoch: z.number().int(),
+    /** The deck's lock for this layer's root filesystem (base packages included). */
+    locked: z.array(LockedPackage).optional(),
   })
   .strict();
 export type LayerOptions = z.infer<typeof LayerOptions>;
@@ -25,10 +29,13 @@ export type LayerOptions = z.infer<typeof LayerOptions>;
  * finds its whole set already installed, so only `packages` and their dependencies are added;
  * `minbase` would also restore any required-priority package a script removed from the base.
  */
-export function layerArgv(o: LayerOptions, paths: { base: string; tar: string; debCache: string }): string[] {
+export function layerArgv(
+  o: LayerOptions,
+  paths: { base: string; tar: string; debCache: string; pins?: string },
+): string[] {
   const [cmd, ...rest] = mmdebstrapArgv(
     { ...o, variant: "essential" },
-    { tar: paths.tar, debCache: paths.debCache },
+    { tar: paths.tar, debCache: paths.debCache, pins: paths.pins },
   );
   // Plain tar rather than the `tar-in` special hook: same tree, 1–2 s faster (no relay through
   // mmdebstrap's helper); fine in --mode=root, where hooks run as root outside the chroot.
@@ -55,7 +62,8 @@ export default defineStage({
       return { added: 0, changed: 0, removed: 0, deltaBytes: 1024, bytes: (await stat(tar)).size };
     }
     let t = Date.now();
-    await ctx.exec(dieWithUs(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs })), {
+    const pins = ctx.options.locked && (await writePins(join(dirname(ctx.out), PIN_FILE), ctx.options.locked));
+    await ctx.exec(dieWithUs(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs, pins })), {
       env: rootfsEnv({ ...ctx.options, variant: "essential" }, dirname(ctx.out)),
     });
     ctx.log(`installed ${ctx.options.packages.join(" ")} in ${((Date.now() - t) / 1000).toFixed(1)} s`);

@@ -80,8 +80,8 @@ export default defineStage({
       bytes += st.size;
     }
     if (missing.length) {
-      // mmdebstrap deletes the essential set's .debs after unpacking them (unless run with
-      // --skip=essential/unlink): those are installed in every guest anyway, so the pool goes without.
+      // rootfs and layer keep every installed .deb (--skip=essential/unlink); a root built before
+      // that lacks its essential set's, installed in every guest anyway: the pool goes without.
       ctx.log(
         `pool: ${missing.length} installed packages are not in the download cache (left out): ${missing.slice(0, 3).join(", ")}, …`,
       );
