@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ToolError } from "../errors.ts";
+import { requireTools } from "../tools/doctor.ts";
 import { exec } from "../tools/exec.ts";
 import type { ReleaseInfo } from "./lock-file.ts";
 
@@ -67,6 +68,7 @@ export function aptOptions(dir: string, sources: string): string[] {
  * apt-get into a private directory of the store, and reads it. ~1–2 s from a near mirror.
  */
 export async function fetchMirrorIndex(storeRoot: string, sources: string, stage = "lock"): Promise<MirrorIndex> {
+  await requireTools(["apt-get", "apt-helper"], "reading the mirror's package index");
   const text = await readFile(sources, "utf8");
   const dir = join(storeRoot, "apt-index", createHash("sha256").update(text).digest("hex").slice(0, 16));
   for (const d of ["lists/partial", "cache/archives/partial", "sources.list.d", "none"]) await mkdir(join(dir, d), { recursive: true });
