@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { UserError } from "../errors.ts";
 import { debFileName, installedPackages } from "../formats/apt-repo.ts";
 import { readBodies } from "../formats/tar-tree.ts";
+import { hashFile } from "../pipeline/ids.ts";
 import type { ResolvedStep } from "../pipeline/resolve.ts";
 import type { Store } from "../pipeline/store.ts";
 import { checkLockTarget, LOCK_FORMAT, lockPath, parseLock, writeLock, type LockedPackage, type LockFile } from "./lock-file.ts";
@@ -88,15 +87,7 @@ export async function checkBeforeBuild(o: {
   return index;
 }
 
-async function sha256File(path: string): Promise<string | undefined> {
-  const h = createHash("sha256");
-  try {
-    for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  } catch {
-    return undefined;
-  }
-  return h.digest("hex");
-}
+const sha256File = (path: string) => hashFile(path).catch(() => undefined);
 
 const STATUS = "var/lib/dpkg/status";
 

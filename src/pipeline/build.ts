@@ -1,6 +1,8 @@
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { lockAfterBuild, lockBeforeBuild, type LockReport } from "../lock/build-lock.ts";
+import { readDeckLock } from "../lock/deck-lock.ts";
+import { writeManifest } from "../manifest/write.ts";
 import { exportFile, OUTPUTS, type OutputName } from "./outputs.ts";
 import { preflight, prepare } from "./prepare.ts";
 import { runSteps, selectRun, type StepResult } from "./runner.ts";
@@ -29,6 +31,8 @@ export interface BuildResult {
   steps: StepResult[];
   outputs: { format: OutputName; path: string }[];
   lock: LockReport;
+  /** out/<deck>.manifest.json, when the build reached the ISO. */
+  manifest?: string;
 }
 
 /**
@@ -60,7 +64,17 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
       const path = await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), def.name(loaded.deck.name));
       outputs.push({ format, path });
     }
-    return { deck: loaded.file, store: store.root, seconds: (Date.now() - started) / 1000, steps: results, outputs, lock };
+    const iso = built.has("iso") ? steps.find((s) => s.key === "iso") : undefined;
+    const manifest = iso
+      ? await writeManifest(resolve(o.outDir), store.outDir(iso.id), {
+          deck: loaded.deck.name,
+          suite: loaded.deck.suite,
+          epoch: prepared.epoch,
+          steps,
+          lock: (await readDeckLock(loaded.file, loaded.deck.suite)).lock,
+        })
+      : undefined;
+    return { deck: loaded.file, store: store.root, seconds: (Date.now() - started) / 1000, steps: results, outputs, lock, manifest };
   } finally {
     await unlock();
   }

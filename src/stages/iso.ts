@@ -3,6 +3,7 @@ import { constants } from "node:fs";
 import { access, chmod, copyFile, mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { mediumInfo, MEDIUM_FILE } from "../manifest/medium.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { locate } from "../tools/doctor.ts";
 
@@ -135,7 +136,7 @@ async function clamp(path: string, epoch: number): Promise<void> {
 
 export default defineStage({
   name: "iso",
-  version: 3,
+  version: 4,
   summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0, the guests and memtest86+",
   options: IsoOptions,
   consumes: ["menu", "dom0", "guests"],
@@ -157,6 +158,8 @@ export default defineStage({
     const isoPath = join(ctx.out, ISO_FILE);
     const env = grubMkrescueEnv(o, { ...paths, path: process.env.PATH ?? "/usr/bin:/bin" });
     await ctx.exec(grubMkrescueArgv(o, { iso: isoPath, tree: paths.tree }), { env });
+    // the manifest's record of the medium: `livedeck diff` compares builds without unpacking them
+    await writeFile(join(ctx.out, MEDIUM_FILE), JSON.stringify(await mediumInfo(isoPath, paths.tree), null, 1) + "\n");
     await rm(work, { recursive: true, force: true });
     return { bytes: (await stat(isoPath)).size, guestFiles: guestFiles.length };
   },
