@@ -15,10 +15,16 @@ async function readManifest(arg: string): Promise<Manifest> {
   try {
     text = await readFile(path, "utf8");
   } catch {
-    throw new UserError(`no manifest at ${path}`, "every `livedeck build` that reaches the ISO writes one beside it; build again");
+    throw new UserError(
+      `no manifest at ${path}`,
+      "every `livedeck build` that reaches the ISO writes one beside it; build again",
+    );
   }
   const r = Manifest.safeParse(JSON.parse(text));
-  if (!r.success) throw new UserError(`${path}: not a livedeck manifest (${r.error.issues[0]!.path.join(".")}: ${r.error.issues[0]!.message})`);
+  if (!r.success)
+    throw new UserError(
+      `${path}: not a livedeck manifest (${r.error.issues[0]!.path.join(".")}: ${r.error.issues[0]!.message})`,
+    );
   return r.data;
 }
 
@@ -33,14 +39,23 @@ export function diffSummary(changes: readonly Change[]): string {
 export function registerDiff(program: Command): void {
   program
     .command("diff")
-    .description("compare two builds by their manifests (out/<deck>.manifest.json): stages, packages, medium files")
+    .description(
+      "compare two builds by their manifests (out/<deck>.manifest.json): stages, packages, medium files",
+    )
     .argument("<a>", "a manifest, or an ISO with its manifest beside it")
     .argument("<b>", "the other build's manifest or ISO")
     .option("--json", "print the differences as JSON on stdout")
     .action(async (a: string, b: string, o) => {
       const changes = diffManifests(await readManifest(a), await readManifest(b));
-      if (o.json) return printJson({ a: manifestPathFor(a), b: manifestPathFor(b), identical: changes.length === 0, changes });
-      if (changes.length) process.stdout.write(table([["kind", "what", "a", "b"], ...changes.map(changeCells)]));
+      if (o.json)
+        return printJson({
+          a: manifestPathFor(a),
+          b: manifestPathFor(b),
+          identical: changes.length === 0,
+          changes,
+        });
+      if (changes.length)
+        process.stdout.write(table([["kind", "what", "a", "b"], ...changes.map(changeCells)]));
       process.stdout.write(`${diffSummary(changes)}\n`);
     });
 }

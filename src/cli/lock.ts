@@ -20,7 +20,9 @@ export function lockLines(r: LockReport): string[] {
 export function registerLock(program: Command): void {
   program
     .command("lock")
-    .description("show how the deck's lock (<deck>.lock: exact package versions and .deb hashes) covers it, or re-resolve it")
+    .description(
+      "show how the deck's lock (<deck>.lock: exact package versions and .deb hashes) covers it, or re-resolve it",
+    )
     .argument("[deck]", "deck file", DEFAULT_DECK)
     .option(
       "--update [root]",
@@ -40,24 +42,43 @@ export function registerLock(program: Command): void {
           added: r.added,
           stale: r.stale,
         }));
-        const out = { file: status.lock.file, exists: status.lock.lock !== null, release: status.lock.lock?.release ?? [], roots: rows, staleRoots: status.lockStatus.staleRoots };
+        const out = {
+          file: status.lock.file,
+          exists: status.lock.lock !== null,
+          release: status.lock.lock?.release ?? [],
+          roots: rows,
+          staleRoots: status.lockStatus.staleRoots,
+        };
         if (o.json) return printJson(out);
-        process.stdout.write(`${out.file}${out.exists ? "" : " (not written yet: the next build writes it)"}\n`);
+        process.stdout.write(
+          `${out.file}${out.exists ? "" : " (not written yet: the next build writes it)"}\n`,
+        );
         for (const r of out.release) process.stdout.write(`  ${r.source}: ${r.date ?? "no date"}\n`);
         process.stdout.write(
           table([
             ["root", "state", "packages", "added", "stale"],
-            ...rows.map((r) => [r.root, r.state, String(r.packages), r.added.join(" ") || "-", r.stale.join(" ") || "-"]),
+            ...rows.map((r) => [
+              r.root,
+              r.state,
+              String(r.packages),
+              r.added.join(" ") || "-",
+              r.stale.join(" ") || "-",
+            ]),
           ]),
         );
-        for (const r of out.staleRoots) process.stdout.write(`stale root: ${r} (the deck no longer builds it)\n`);
+        for (const r of out.staleRoots)
+          process.stdout.write(`stale root: ${r} (the deck no longer builds it)\n`);
         return;
       }
       const roots = status.steps.filter((s) => rootOf(s) !== undefined);
       let picked = roots;
       if (typeof o.update === "string") {
         const hit = roots.find((s) => rootOf(s) === o.update);
-        if (!hit) throw new UserError(`lock --update ${o.update}: no such root in this deck`, `roots: ${roots.map((s) => rootOf(s)).join(", ")}`);
+        if (!hit)
+          throw new UserError(
+            `lock --update ${o.update}: no such root in this deck`,
+            `roots: ${roots.map((s) => rootOf(s)).join(", ")}`,
+          );
         const down = descendants(status.steps, [hit]);
         picked = roots.filter((s) => down.has(s.key));
       }
@@ -71,7 +92,14 @@ export function registerLock(program: Command): void {
         const signal = interruptSignal();
         // each root is installed again even when its unpinned build is in the store: that is the point
         for (const t of targets)
-          await runSteps(p.steps, { store: p.store, stopAfter: t.key, from: t.key, verbose: o.verbose, renderer: rendererFor(Boolean(o.json)), signal });
+          await runSteps(p.steps, {
+            store: p.store,
+            stopAfter: t.key,
+            from: t.key,
+            verbose: o.verbose,
+            renderer: rendererFor(Boolean(o.json)),
+            signal,
+          });
         const { report } = await lockAfterBuild(p, { prepare: popts, resolve });
         if (o.json) return printJson(report);
         for (const line of lockLines(report)) process.stderr.write(`${line}\n`);

@@ -8,7 +8,11 @@ import { exec } from "../tools/exec.ts";
  * So each such object is entered again under its new id (hard links, no copy), and the next build
  * is a no-op instead of a rebuild. Only objects of this build's own steps are adopted.
  */
-export async function adoptIds(store: Store, before: readonly ResolvedStep[], after: readonly ResolvedStep[]): Promise<string[]> {
+export async function adoptIds(
+  store: Store,
+  before: readonly ResolvedStep[],
+  after: readonly ResolvedStep[],
+): Promise<string[]> {
   const old = new Map(before.map((s) => [s.key, s.id]));
   const adopted: string[] = [];
   for (const st of after) {

@@ -27,7 +27,14 @@ export async function lockBeforeBuild(
 ): Promise<MirrorIndex | undefined> {
   const willRun: ResolvedStep[] = [];
   for (const st of run) if (forced.has(st.key) || !(await p.store.has(st.id))) willRun.push(st);
-  return checkBeforeBuild({ lock: p.lock, status: p.lockStatus, locked, willRun, store: p.store, mirror: p.mirror });
+  return checkBeforeBuild({
+    lock: p.lock,
+    status: p.lockStatus,
+    locked,
+    willRun,
+    store: p.store,
+    mirror: p.mirror,
+  });
 }
 
 /**
@@ -39,9 +46,17 @@ export async function lockAfterBuild(
   p: Prepared,
   o: { prepare: PrepareOptions; index?: MirrorIndex; resolve?: ReadonlySet<string> },
 ): Promise<{ steps: ResolvedStep[]; report: LockReport }> {
-  const record = new Set(o.resolve ?? p.lockStatus.roots.filter((r) => r.state !== "locked").map((r) => r.root));
+  const record = new Set(
+    o.resolve ?? p.lockStatus.roots.filter((r) => r.state !== "locked").map((r) => r.root),
+  );
   const update = o.resolve !== undefined;
-  const report: LockReport = { file: p.lock.file, written: false, resolved: [], stale: staleLines(p.lockStatus), adopted: [] };
+  const report: LockReport = {
+    file: p.lock.file,
+    written: false,
+    resolved: [],
+    stale: staleLines(p.lockStatus),
+    adopted: [],
+  };
   if (!record.size && !update) return { steps: p.steps, report };
   const written = await recordLock({
     lock: p.lock,

@@ -6,13 +6,28 @@ import { readBodies } from "../formats/tar-tree.ts";
 import { hashFile } from "../pipeline/ids.ts";
 import type { ResolvedStep } from "../pipeline/resolve.ts";
 import type { Store } from "../pipeline/store.ts";
-import { checkLockTarget, LOCK_FORMAT, lockPath, parseLock, writeLock, type LockedPackage, type LockFile } from "./lock-file.ts";
+import {
+  checkLockTarget,
+  LOCK_FORMAT,
+  lockPath,
+  parseLock,
+  writeLock,
+  type LockedPackage,
+  type LockFile,
+} from "./lock-file.ts";
 import { fetchMirrorIndex, indexKey, type MirrorIndex } from "./mirror-index.ts";
 import { checkAgainstMirror, lockStatus, rootOf, type LockStatus } from "./roots.ts";
 
 /** Debian's name for the architecture this host builds. */
 export function hostArchitecture(arch = process.arch): string {
-  const map: Record<string, string> = { x64: "amd64", arm64: "arm64", ia32: "i386", riscv64: "riscv64", ppc64: "ppc64el", s390x: "s390x" };
+  const map: Record<string, string> = {
+    x64: "amd64",
+    arm64: "arm64",
+    ia32: "i386",
+    riscv64: "riscv64",
+    ppc64: "ppc64el",
+    s390x: "s390x",
+  };
   return map[arch] ?? arch;
 }
 
@@ -40,7 +55,9 @@ export async function readDeckLock(deckFile: string, suite: string): Promise<Dec
 export function staleLines(status: LockStatus): string[] {
   return [
     ...status.staleRoots.map((r) => `root ${r}: the deck no longer builds it`),
-    ...status.roots.filter((r) => r.stale.length).map((r) => `root ${r.root}: the deck no longer asks for ${r.stale.join(", ")}`),
+    ...status.roots
+      .filter((r) => r.stale.length)
+      .map((r) => `root ${r.root}: the deck no longer asks for ${r.stale.join(", ")}`),
   ];
 }
 
@@ -58,14 +75,23 @@ export async function checkBeforeBuild(o: {
   mirror: string;
 }): Promise<MirrorIndex | undefined> {
   if (o.locked) {
-    if (!o.lock.lock) throw new UserError(`--locked: ${o.lock.file} does not exist`, "build once without --locked (or run `livedeck lock --update`) to write it");
+    if (!o.lock.lock)
+      throw new UserError(
+        `--locked: ${o.lock.file} does not exist`,
+        "build once without --locked (or run `livedeck lock --update`) to write it",
+      );
     const problems = [
       ...o.status.roots.filter((r) => r.state === "new").map((r) => `root ${r.root}: not in the lock`),
-      ...o.status.roots.filter((r) => r.state === "incomplete").map((r) => `root ${r.root}: the lock lacks ${r.added.join(", ")}`),
+      ...o.status.roots
+        .filter((r) => r.state === "incomplete")
+        .map((r) => `root ${r.root}: the lock lacks ${r.added.join(", ")}`),
       ...staleLines(o.status),
     ];
     if (problems.length)
-      throw new UserError(`--locked: ${o.lock.file} is out of date:\n  ${problems.join("\n  ")}`, "run `livedeck lock --update` and commit the lock");
+      throw new UserError(
+        `--locked: ${o.lock.file} is out of date:\n  ${problems.join("\n  ")}`,
+        "run `livedeck lock --update` and commit the lock",
+      );
   }
   const pinned = o.willRun.flatMap((st) => {
     const locked = (st.options as { locked?: LockedPackage[] }).locked;
@@ -92,14 +118,22 @@ const sha256File = (path: string) => hashFile(path).catch(() => undefined);
 const STATUS = "var/lib/dpkg/status";
 
 /** What dpkg installed in one built root, each with the sha256 of its .deb. */
-export async function lockedPackagesOf(tar: string, debCache: string, index: MirrorIndex): Promise<LockedPackage[]> {
+export async function lockedPackagesOf(
+  tar: string,
+  debCache: string,
+  index: MirrorIndex,
+): Promise<LockedPackage[]> {
   const status = (await readBodies(tar, [STATUS])).get(STATUS);
   if (!status) throw new Error(`${tar}: no ${STATUS}`);
   const out: LockedPackage[] = [];
   for (const p of installedPackages(status.toString()).values()) {
     // the .deb apt installed (the cache keeps every one); the mirror's hash if it is gone
     const sha = (await sha256File(join(debCache, debFileName(p)))) ?? index.available.get(indexKey(p));
-    if (!sha) throw new UserError(`cannot lock ${p.name}=${p.version}: its .deb is neither in the cache nor on the mirror`, "run `livedeck lock --update`");
+    if (!sha)
+      throw new UserError(
+        `cannot lock ${p.name}=${p.version}: its .deb is neither in the cache nor on the mirror`,
+        "run `livedeck lock --update`",
+      );
     out.push({ name: p.name, version: p.version, arch: p.arch, sha256: sha });
   }
   return out;
@@ -130,7 +164,14 @@ export async function recordLock(o: {
   const index = o.index ?? (await fetchMirrorIndex(o.store.root, o.mirror));
   const next: LockFile = o.lock.lock
     ? structuredClone(o.lock.lock)
-    : { lock: LOCK_FORMAT, suite: o.suite, architecture: hostArchitecture(), epoch: o.epoch, release: [], roots: {} };
+    : {
+        lock: LOCK_FORMAT,
+        suite: o.suite,
+        architecture: hostArchitecture(),
+        epoch: o.epoch,
+        release: [],
+        roots: {},
+      };
   next.release = index.release;
   for (const st of built) {
     const tar = join(o.store.outDir(st.id), "rootfs.tar");

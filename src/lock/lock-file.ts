@@ -83,7 +83,9 @@ export function writeLock(l: LockFile, deckName: string): string {
     out.push(`    requested: [${[...new Set(root.requested)].sort(cmp).map(q).join(", ")}]`);
     out.push(`    packages:${root.packages.length ? "" : " []"}`);
     for (const p of [...root.packages].sort((a, b) => cmp(pkgKey(a), pkgKey(b))))
-      out.push(`      - {name: ${q(p.name)}, version: ${q(p.version)}, arch: ${q(p.arch)}, sha256: ${q(p.sha256)}}`);
+      out.push(
+        `      - {name: ${q(p.name)}, version: ${q(p.version)}, arch: ${q(p.arch)}, sha256: ${q(p.sha256)}}`,
+      );
   }
   if (!Object.keys(l.roots).length) out[out.length - 1] += " {}";
   return out.join("\n") + "\n";
@@ -95,17 +97,24 @@ export function parseLock(text: string, file: string): LockFile {
   try {
     raw = parse(text);
   } catch (e) {
-    throw new UserError(`${file}: not a lock file: ${(e as Error).message.split("\n")[0]}`, "restore it from version control, or delete it and build again");
+    throw new UserError(
+      `${file}: not a lock file: ${(e as Error).message.split("\n")[0]}`,
+      "restore it from version control, or delete it and build again",
+    );
   }
   const r = LockFile.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0]!;
-    throw new UserError(`${file}: ${i.path.join(".") || "(top)"}: ${i.message}`, "restore it from version control, or run `livedeck lock --update`");
+    throw new UserError(
+      `${file}: ${i.path.join(".") || "(top)"}: ${i.message}`,
+      "restore it from version control, or run `livedeck lock --update`",
+    );
   }
   for (const [name, root] of Object.entries(r.data.roots)) {
     const seen = new Set<string>();
     for (const p of root.packages) {
-      if (seen.has(pkgKey(p))) throw new UserError(`${file}: root ${name} locks ${pkgKey(p)} twice`, "keep one entry per package");
+      if (seen.has(pkgKey(p)))
+        throw new UserError(`${file}: root ${name} locks ${pkgKey(p)} twice`, "keep one entry per package");
       seen.add(pkgKey(p));
     }
   }
@@ -113,7 +122,11 @@ export function parseLock(text: string, file: string): LockFile {
 }
 
 /** A lock made for another suite or architecture is never used: nothing in it would resolve. */
-export function checkLockTarget(l: LockFile, want: { suite: string; architecture: string }, file: string): void {
+export function checkLockTarget(
+  l: LockFile,
+  want: { suite: string; architecture: string },
+  file: string,
+): void {
   if (l.suite !== want.suite)
     throw new UserError(
       `${file} was resolved for suite ${l.suite}, but the deck builds ${want.suite}`,

@@ -12,7 +12,8 @@ export interface MirrorIndex {
   release: ReleaseInfo[];
 }
 
-export const indexKey = (p: { name: string; arch: string; version: string }) => `${p.name}:${p.arch}=${p.version}`;
+export const indexKey = (p: { name: string; arch: string; version: string }) =>
+  `${p.name}:${p.arch}=${p.version}`;
 
 /** Packages index text → `name:arch=version` → SHA256 (only the fields the lock needs). */
 export function parsePackagesIndex(text: string, into = new Map<string, string>()): Map<string, string> {
@@ -40,8 +41,15 @@ export function parseRelease(text: string, listFile: string): ReleaseInfo {
   const field = (f: string) => text.match(new RegExp(`^${f}: (.*)$`, "m"))?.[1]?.trim();
   // apt names list files host_path_dists_suite_InRelease
   const [where, suite] = listFile.replace(/_(In)?Release$/, "").split("_dists_");
-  const r: ReleaseInfo = { source: `${where!.replaceAll("_", "/")} ${(suite ?? "").replaceAll("_", "/")}`.trim() };
-  for (const [k, f] of [["suite", "Suite"], ["codename", "Codename"], ["version", "Version"], ["date", "Date"]] as const) {
+  const r: ReleaseInfo = {
+    source: `${where!.replaceAll("_", "/")} ${(suite ?? "").replaceAll("_", "/")}`.trim(),
+  };
+  for (const [k, f] of [
+    ["suite", "Suite"],
+    ["codename", "Codename"],
+    ["version", "Version"],
+    ["date", "Date"],
+  ] as const) {
     const v = field(f);
     if (v) r[k] = v;
   }
@@ -67,26 +75,41 @@ export function aptOptions(dir: string, sources: string): string[] {
  * Fetches the mirror's index the way mmdebstrap will see it (same sources file), with the host's
  * apt-get into a private directory of the store, and reads it. ~1–2 s from a near mirror.
  */
-export async function fetchMirrorIndex(storeRoot: string, sources: string, stage = "lock"): Promise<MirrorIndex> {
+export async function fetchMirrorIndex(
+  storeRoot: string,
+  sources: string,
+  stage = "lock",
+): Promise<MirrorIndex> {
   await requireTools(["apt-get", "apt-helper"], "reading the mirror's package index");
   const text = await readFile(sources, "utf8");
   const dir = join(storeRoot, "apt-index", createHash("sha256").update(text).digest("hex").slice(0, 16));
-  for (const d of ["lists/partial", "cache/archives/partial", "sources.list.d", "none"]) await mkdir(join(dir, d), { recursive: true });
+  for (const d of ["lists/partial", "cache/archives/partial", "sources.list.d", "none"])
+    await mkdir(join(dir, d), { recursive: true });
   await writeFile(join(dir, "status"), "");
   if (sources.endsWith(".sources")) await writeFile(join(dir, "sources.list.d", "mirror.sources"), text);
   const opts = aptOptions(dir, sources);
-  await exec(["apt-get", ...opts, "-o", "Acquire::GzipIndexes=false", "-q", "update"], { stage, env: { LC_ALL: "C.UTF-8" } });
+  await exec(["apt-get", ...opts, "-o", "Acquire::GzipIndexes=false", "-q", "update"], {
+    stage,
+    env: { LC_ALL: "C.UTF-8" },
+  });
   const available = new Map<string, string>();
   const release: ReleaseInfo[] = [];
   const lists = join(dir, "lists");
   for (const f of (await readdir(lists)).sort()) {
-    if (/_InRelease$|_Release$/.test(f)) release.push(parseRelease(await readFile(join(lists, f), "utf8"), f));
+    if (/_InRelease$|_Release$/.test(f))
+      release.push(parseRelease(await readFile(join(lists, f), "utf8"), f));
     else if (/_Packages(\.[a-z0-9]+)?$/.test(f)) {
       const { stdout } = await exec(["/usr/lib/apt/apt-helper", "cat-file", join(lists, f)], { stage });
       parsePackagesIndex(stdout, available);
     }
   }
   if (!available.size || !release.length)
-    throw new ToolError(stage, ["apt-get", "update"], 0, "", `apt-get update read no package index from ${sources}`);
+    throw new ToolError(
+      stage,
+      ["apt-get", "update"],
+      0,
+      "",
+      `apt-get update read no package index from ${sources}`,
+    );
   return { available, release };
 }

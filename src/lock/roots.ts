@@ -10,7 +10,9 @@ import { indexKey } from "./mirror-index.ts";
  * `rootfs:guest-base` and each `layer:<flavour>`; a root is named by the part after the colon.
  */
 export function rootOf(st: Pick<Step, "key" | "stage">): string | undefined {
-  return st.stage.name === "rootfs" || st.stage.name === "layer" ? st.key.slice(st.key.indexOf(":") + 1) : undefined;
+  return st.stage.name === "rootfs" || st.stage.name === "layer"
+    ? st.key.slice(st.key.indexOf(":") + 1)
+    : undefined;
 }
 
 export interface RootState {
@@ -51,7 +53,9 @@ export function lockStatus(steps: readonly Step[], lock: LockFile | null): LockS
     roots.push({ root, key: st.key, requested, state: added.length ? "incomplete" : "locked", added, stale });
   }
   const planned = new Set(roots.map((r) => r.root));
-  const staleRoots = Object.keys(lock?.roots ?? {}).filter((r) => !planned.has(r)).sort();
+  const staleRoots = Object.keys(lock?.roots ?? {})
+    .filter((r) => !planned.has(r))
+    .sort();
   return { roots, staleRoots };
 }
 
@@ -59,12 +63,21 @@ export function lockStatus(steps: readonly Step[], lock: LockFile | null): LockS
  * The plan with each root's locked packages in its step's options (so they feed its id and the
  * ids downstream of it). Roots in `resolve` are left unpinned: the build resolves them afresh.
  */
-export function applyLock(steps: readonly Step[], lock: LockFile | null, resolve: ReadonlySet<string> = new Set()): Step[] {
+export function applyLock(
+  steps: readonly Step[],
+  lock: LockFile | null,
+  resolve: ReadonlySet<string> = new Set(),
+): Step[] {
   return steps.map((st) => {
     const root = rootOf(st);
     const entry = root !== undefined && !resolve.has(root) ? lock?.roots[root] : undefined;
     if (!entry) return st;
-    return step(st.key, st.stage.name as StageName, { ...(st.options as object), locked: entry.packages }, st.consumes);
+    return step(
+      st.key,
+      st.stage.name as StageName,
+      { ...(st.options as object), locked: entry.packages },
+      st.consumes,
+    );
   });
 }
 
@@ -79,7 +92,10 @@ export function checkAgainstMirror(
     for (const p of r.packages) {
       const sha = index.available.get(indexKey(p));
       if (sha === undefined) missing.add(`${p.name}=${p.version} (${p.arch}, root ${r.root})`);
-      else if (sha !== p.sha256) wrongHash.add(`${p.name}=${p.version} (${p.arch}, root ${r.root}): lock ${p.sha256.slice(0, 12)}…, mirror ${sha.slice(0, 12)}…`);
+      else if (sha !== p.sha256)
+        wrongHash.add(
+          `${p.name}=${p.version} (${p.arch}, root ${r.root}): lock ${p.sha256.slice(0, 12)}…, mirror ${sha.slice(0, 12)}…`,
+        );
     }
   return { missing: [...missing].sort(), wrongHash: [...wrongHash].sort() };
 }

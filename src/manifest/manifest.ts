@@ -42,14 +42,20 @@ export interface Change {
 
 const sorted = (keys: Iterable<string>) => [...new Set(keys)].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 
-function compare(kind: Change["kind"], a: Record<string, string>, b: Record<string, string>, prefix = ""): Change[] {
+function compare(
+  kind: Change["kind"],
+  a: Record<string, string>,
+  b: Record<string, string>,
+  prefix = "",
+): Change[] {
   const out: Change[] = [];
   for (const k of sorted([...Object.keys(a), ...Object.keys(b)]))
     if (a[k] !== b[k]) out.push({ kind, what: prefix + k, a: a[k] ?? null, b: b[k] ?? null });
   return out;
 }
 
-const hashes = (files: Record<string, FileEntry>) => Object.fromEntries(Object.entries(files).map(([p, f]) => [p, f.sha256]));
+const hashes = (files: Record<string, FileEntry>) =>
+  Object.fromEntries(Object.entries(files).map(([p, f]) => [p, f.sha256]));
 
 /** Everything that differs between two manifests, settings first, then stages, packages, files. */
 export function diffManifests(a: Manifest, b: Manifest): Change[] {
@@ -58,12 +64,14 @@ export function diffManifests(a: Manifest, b: Manifest): Change[] {
   for (const root of sorted([...Object.keys(a.packages), ...Object.keys(b.packages)]))
     out.push(...compare("package", a.packages[root] ?? {}, b.packages[root] ?? {}, `${root} `));
   out.push(...compare("file", hashes(a.medium.files), hashes(b.medium.files)));
-  if (a.medium.iso.sha256 !== b.medium.iso.sha256) out.push({ kind: "iso", what: "iso", a: a.medium.iso.sha256, b: b.medium.iso.sha256 });
+  if (a.medium.iso.sha256 !== b.medium.iso.sha256)
+    out.push({ kind: "iso", what: "iso", a: a.medium.iso.sha256, b: b.medium.iso.sha256 });
   return out;
 }
 
 /** A change's cells for the table: versions as they are, ids and hashes shortened. */
 export function changeCells(c: Change): [string, string, string, string] {
-  const short = (v: string | null) => (v === null ? "-" : c.kind === "package" || c.kind === "setting" ? v : v.slice(0, 12));
+  const short = (v: string | null) =>
+    v === null ? "-" : c.kind === "package" || c.kind === "setting" ? v : v.slice(0, 12);
   return [c.kind, c.what, short(c.a), short(c.b)];
 }

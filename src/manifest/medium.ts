@@ -14,7 +14,9 @@ async function entry(path: string): Promise<FileEntry> {
 export async function mediumInfo(iso: string, tree: string): Promise<MediumInfo> {
   const files: Record<string, FileEntry> = {};
   const walk = async (rel: string): Promise<void> => {
-    for (const e of (await readdir(join(tree, rel), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const e of (await readdir(join(tree, rel), { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
       const p = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) await walk(p);
       else files[p] = await entry(join(tree, p));

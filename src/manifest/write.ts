@@ -16,7 +16,9 @@ export function composeManifest(o: {
 }): Manifest {
   const packages: Manifest["packages"] = {};
   for (const [root, r] of Object.entries(o.lock?.roots ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)))
-    packages[root] = Object.fromEntries(r.packages.map((p) => [`${p.name}:${p.arch}`, p.version]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
+    packages[root] = Object.fromEntries(
+      r.packages.map((p) => [`${p.name}:${p.arch}`, p.version]).sort(([a], [b]) => (a! < b! ? -1 : 1)),
+    );
   return {
     manifest: MANIFEST_FORMAT,
     deck: o.deck,
@@ -29,7 +31,11 @@ export function composeManifest(o: {
 }
 
 /** Writes out/<deck>.manifest.json (via a temp name) from the iso step's medium.json. */
-export async function writeManifest(outDir: string, isoDir: string, o: Omit<Parameters<typeof composeManifest>[0], "medium">): Promise<string> {
+export async function writeManifest(
+  outDir: string,
+  isoDir: string,
+  o: Omit<Parameters<typeof composeManifest>[0], "medium">,
+): Promise<string> {
   const medium = MediumInfo.parse(JSON.parse(await readFile(join(isoDir, MEDIUM_FILE), "utf8")));
   const dest = join(outDir, manifestName(o.deck));
   await writeFile(`${dest}.tmp`, JSON.stringify(composeManifest({ ...o, medium }), null, 1) + "\n");

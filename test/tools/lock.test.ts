@@ -21,7 +21,8 @@ const planIds = async (store = TEST_STORE) => {
   const steps = JSON.parse(String(r.stdout)).steps as { key: string; id: string; cached: boolean }[];
   return new Map(steps.map((s) => [s.key, s]));
 };
-const build = (...args: string[]) => livedeck(["build", deck, "--store", TEST_STORE, "--out", join(dir, "out"), "--json", ...STOP, ...args]);
+const build = (...args: string[]) =>
+  livedeck(["build", deck, "--store", TEST_STORE, "--out", join(dir, "out"), "--json", ...STOP, ...args]);
 /** The lock text with one package line of one root changed. */
 function editPackage(text: string, root: string, name: string, edit: (line: string) => string): string {
   const lines = text.split("\n");
@@ -70,7 +71,10 @@ describe("lock file (real mmdebstrap, mirror index and CLI)", () => {
 
   it("a lock edit changes exactly the ids of the steps built on that root", async () => {
     const before = await planIds();
-    await writeFile(lockFile, editPackage(lockText, "tiny", "bash", (l) => l.replace(/version: "([^"]*)"/, 'version: "$1+x"')));
+    await writeFile(
+      lockFile,
+      editPackage(lockText, "tiny", "bash", (l) => l.replace(/version: "([^"]*)"/, 'version: "$1+x"')),
+    );
     const after = await planIds();
     const changed = [...before.keys()].filter((k) => before.get(k)!.id !== after.get(k)!.id);
     expect(changed).toEqual(["layer:tiny", "squashfs:tiny", "pool", "guests-medium", "iso"]);
@@ -78,20 +82,32 @@ describe("lock file (real mmdebstrap, mirror index and CLI)", () => {
   });
 
   it("--locked refuses a version the mirror no longer has, listing it, and builds nothing", async () => {
-    await writeFile(lockFile, editPackage(lockText, "tiny", "bash", (l) => l.replace(/version: "([^"]*)"/, 'version: "$1~gone"')));
+    await writeFile(
+      lockFile,
+      editPackage(lockText, "tiny", "bash", (l) => l.replace(/version: "([^"]*)"/, 'version: "$1~gone"')),
+    );
     const n = await objects();
     const r = await build("--locked");
     expect(r.exitCode).toBe(2);
-    expect(String(r.stderr)).toMatch(/the mirror no longer has 1 locked package versions \(nothing was built\):\n\s+bash=.*~gone \(amd64, root tiny\)/);
+    expect(String(r.stderr)).toMatch(
+      /the mirror no longer has 1 locked package versions \(nothing was built\):\n\s+bash=.*~gone \(amd64, root tiny\)/,
+    );
     expect(await objects()).toBe(n);
     await writeFile(lockFile, lockText);
   });
 
   it("refuses a hand-edited sha256", async () => {
-    await writeFile(lockFile, editPackage(lockText, "tiny", "bash", (l) => l.replace(/sha256: "[0-9a-f]{64}"/, `sha256: "${"0".repeat(64)}"`)));
+    await writeFile(
+      lockFile,
+      editPackage(lockText, "tiny", "bash", (l) =>
+        l.replace(/sha256: "[0-9a-f]{64}"/, `sha256: "${"0".repeat(64)}"`),
+      ),
+    );
     const r = await build();
     expect(r.exitCode).toBe(2);
-    expect(String(r.stderr)).toMatch(/1 locked sha256 sums differ from the mirror's:\n\s+bash=\S+ \(amd64, root tiny\): lock 000000000000…/);
+    expect(String(r.stderr)).toMatch(
+      /1 locked sha256 sums differ from the mirror's:\n\s+bash=\S+ \(amd64, root tiny\): lock 000000000000…/,
+    );
     await writeFile(lockFile, lockText);
   });
 
@@ -104,7 +120,12 @@ describe("lock file (real mmdebstrap, mirror index and CLI)", () => {
   });
 
   it("reports stale entries; --locked refuses them and `lock --update ROOT` removes them", async () => {
-    await writeFile(lockFile, lockText.replace(/("tiny":\n\s+requested: \[)/, '$1"emacs"').replace('roots:\n', 'roots:\n  "gone":\n    requested: []\n    packages: []\n'));
+    await writeFile(
+      lockFile,
+      lockText
+        .replace(/("tiny":\n\s+requested: \[)/, '$1"emacs"')
+        .replace("roots:\n", 'roots:\n  "gone":\n    requested: []\n    packages: []\n'),
+    );
     const st = await livedeck(["lock", deck, "--store", TEST_STORE, "--json"]);
     expect(st.exitCode, String(st.stderr)).toBe(0);
     const status = JSON.parse(String(st.stdout));
@@ -112,8 +133,13 @@ describe("lock file (real mmdebstrap, mirror index and CLI)", () => {
     expect(status.roots.find((r: { root: string }) => r.root === "tiny").stale).toEqual(["emacs"]);
     const plain = await build();
     expect(plain.exitCode, String(plain.stderr)).toBe(0);
-    expect(JSON.parse(String(plain.stdout)).lock.stale).toEqual(["root gone: the deck no longer builds it", "root tiny: the deck no longer asks for emacs"]);
-    expect((await build("--locked")).stderr).toMatch(/--locked: .* is out of date:\n\s+root gone: the deck no longer builds it\n\s+root tiny: the deck no longer asks for emacs/);
+    expect(JSON.parse(String(plain.stdout)).lock.stale).toEqual([
+      "root gone: the deck no longer builds it",
+      "root tiny: the deck no longer asks for emacs",
+    ]);
+    expect((await build("--locked")).stderr).toMatch(
+      /--locked: .* is out of date:\n\s+root gone: the deck no longer builds it\n\s+root tiny: the deck no longer asks for emacs/,
+    );
     const up = await livedeck(["lock", deck, "--update", "tiny", "--store", TEST_STORE, "--json"]);
     expect(up.exitCode, String(up.stderr)).toBe(0);
     expect(JSON.parse(String(up.stdout))).toMatchObject({ written: true, resolved: ["tiny"], stale: [] });

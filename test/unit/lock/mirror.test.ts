@@ -24,7 +24,8 @@ describe("mirror index", () => {
   });
 
   it("reads the Release fields the lock records and names the source from apt's list file", () => {
-    const text = "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nOrigin: Debian\nSuite: oldstable\nVersion: 12.15\nCodename: bookworm\nDate: Sat, 11 Jul 2026 10:16:37 UTC\nSHA256:\n abc 1 main/x\n";
+    const text =
+      "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA512\n\nOrigin: Debian\nSuite: oldstable\nVersion: 12.15\nCodename: bookworm\nDate: Sat, 11 Jul 2026 10:16:37 UTC\nSHA256:\n abc 1 main/x\n";
     expect(parseRelease(text, "deb.debian.org_debian_dists_bookworm_InRelease")).toEqual({
       source: "deb.debian.org/debian bookworm",
       suite: "oldstable",
@@ -48,12 +49,16 @@ describe("pins", () => {
       { name: "zstd", version: "1.5.4", arch: "amd64", sha256: "a".repeat(64) },
       { name: "libc6", version: "2.36-9+deb12u7", arch: "amd64", sha256: "b".repeat(64) },
     ]);
-    expect(text).toBe("Package: libc6\nPin: version 2.36-9+deb12u7\nPin-Priority: 1001\n\nPackage: zstd\nPin: version 1.5.4\nPin-Priority: 1001\n");
+    expect(text).toBe(
+      "Package: libc6\nPin: version 2.36-9+deb12u7\nPin-Priority: 1001\n\nPackage: zstd\nPin: version 1.5.4\nPin-Priority: 1001\n",
+    );
   });
 
   it("puts the pins in before apt runs and takes them out of the tarball", () => {
     const [setup, customize] = pinHooks("/store/tmp/x/livedeck-lock.pref");
-    expect(setup).toMatch(/^--setup-hook=.*cp '\/store\/tmp\/x\/livedeck-lock.pref' "\$1"\/etc\/apt\/preferences.d\/livedeck-lock.pref$/);
+    expect(setup).toMatch(
+      /^--setup-hook=.*cp '\/store\/tmp\/x\/livedeck-lock.pref' "\$1"\/etc\/apt\/preferences.d\/livedeck-lock.pref$/,
+    );
     expect(customize).toBe('--customize-hook=rm -f "$1"/etc/apt/preferences.d/livedeck-lock.pref');
   });
 });

@@ -19,7 +19,11 @@ function lockFor(steps: Awaited<ReturnType<typeof plan>>): LockFile {
   const roots: LockFile["roots"] = {};
   for (const st of steps) {
     const r = rootOf(st);
-    if (r) roots[r] = { requested: [...(st.options as { packages: string[] }).packages], packages: [pkg("base-files"), pkg(`only-${r}`)] };
+    if (r)
+      roots[r] = {
+        requested: [...(st.options as { packages: string[] }).packages],
+        packages: [pkg("base-files"), pkg(`only-${r}`)],
+      };
   }
   return { lock: 1, suite: "bookworm", architecture: "amd64", epoch: 1735689600, release: [], roots };
 }
@@ -66,7 +70,15 @@ describe("lock against the plan", () => {
     edited.roots.jeos!.packages[1]!.version = "1.1";
     const b = await ids(edited);
     const changed = [...a.keys()].filter((k) => a.get(k) !== b.get(k));
-    expect(changed).toEqual(["layer:jeos", "squashfs:jeos", "layer:server", "squashfs:server", "pool", "guests-medium", "iso"]);
+    expect(changed).toEqual([
+      "layer:jeos",
+      "squashfs:jeos",
+      "layer:server",
+      "squashfs:server",
+      "pool",
+      "guests-medium",
+      "iso",
+    ]);
   });
 
   it("leaves roots being re-resolved unpinned", async () => {
@@ -82,9 +94,14 @@ describe("lock against the plan", () => {
       ["base-files:amd64=1.0", sha("a")],
       ["zstd:amd64=1.0", sha("f")],
     ]);
-    const r = checkAgainstMirror([{ root: "dom0", packages: [pkg("base-files"), pkg("zstd"), pkg("xen-utils-4.17", "4.17.5")] }], { available });
+    const r = checkAgainstMirror(
+      [{ root: "dom0", packages: [pkg("base-files"), pkg("zstd"), pkg("xen-utils-4.17", "4.17.5")] }],
+      { available },
+    );
     expect(r.missing).toEqual(["xen-utils-4.17=4.17.5 (amd64, root dom0)"]);
     expect(r.wrongHash).toHaveLength(1);
-    expect(r.wrongHash[0]).toMatch(/^zstd=1.0 \(amd64, root dom0\): lock aaaaaaaaaaaa…, mirror ffffffffffff…$/);
+    expect(r.wrongHash[0]).toMatch(
+      /^zstd=1.0 \(amd64, root dom0\): lock aaaaaaaaaaaa…, mirror ffffffffffff…$/,
+    );
   });
 });

@@ -10,8 +10,17 @@ const A: Manifest = {
   suite: "bookworm",
   epoch: 1735689600,
   stages: { "rootfs:dom0": "a1", "layer:debian": "b1", iso: "c1" },
-  packages: { dom0: { "bash:amd64": "5.2.15-2+b7", "zstd:amd64": "1.5.4" }, debian: { "bash:amd64": "5.2.15-2+b7" } },
-  medium: { iso: { sha256: h("1"), bytes: 10 }, files: { "boot/dom0.img": { sha256: h("2"), bytes: 5 }, "guests/debian.sqfs": { sha256: h("3"), bytes: 4 } } },
+  packages: {
+    dom0: { "bash:amd64": "5.2.15-2+b7", "zstd:amd64": "1.5.4" },
+    debian: { "bash:amd64": "5.2.15-2+b7" },
+  },
+  medium: {
+    iso: { sha256: h("1"), bytes: 10 },
+    files: {
+      "boot/dom0.img": { sha256: h("2"), bytes: 5 },
+      "guests/debian.sqfs": { sha256: h("3"), bytes: 4 },
+    },
+  },
 };
 
 describe("manifest diff", () => {
@@ -52,10 +61,25 @@ describe("manifest diff", () => {
       deck: "ci",
       suite: "bookworm",
       epoch: 1,
-      steps: [{ key: "rootfs:dom0", id: "x" }, { key: "iso", id: "y" }] as never,
+      steps: [
+        { key: "rootfs:dom0", id: "x" },
+        { key: "iso", id: "y" },
+      ] as never,
       lock: {
-        lock: 1, suite: "bookworm", architecture: "amd64", epoch: 1, release: [],
-        roots: { dom0: { requested: [], packages: [{ name: "zstd", version: "1", arch: "amd64", sha256: h("a") }, { name: "bash", version: "5", arch: "amd64", sha256: h("b") }] } },
+        lock: 1,
+        suite: "bookworm",
+        architecture: "amd64",
+        epoch: 1,
+        release: [],
+        roots: {
+          dom0: {
+            requested: [],
+            packages: [
+              { name: "zstd", version: "1", arch: "amd64", sha256: h("a") },
+              { name: "bash", version: "5", arch: "amd64", sha256: h("b") },
+            ],
+          },
+        },
       },
       medium: A.medium,
     });
