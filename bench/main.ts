@@ -1,8 +1,9 @@
 import { benchBoot } from "./boot.ts";
+import { benchPeers } from "./peers.ts";
 import { benchPipeline } from "./pipeline.ts";
 
 /** `npm run bench -- <name>`: each benchmark prints its figures measured side by side in one run. */
-const BENCHES: Record<string, () => Promise<void>> = { pipeline: benchPipeline, boot: benchBoot };
+const BENCHES: Record<string, () => Promise<void>> = { pipeline: benchPipeline, boot: benchBoot, peers: benchPeers };
 
 const name = process.argv[2] ?? "";
 const bench = BENCHES[name];
