@@ -6,6 +6,7 @@ import { defineStage } from "../pipeline/stage.ts";
 import { shellQuote } from "../formats/shell.ts";
 import { LockedPackage } from "../lock/lock-file.ts";
 import { PIN_FILE, writePins } from "../lock/pins.ts";
+import { hostKeyHook } from "./host-keys.ts";
 import { dieWithUs, mmdebstrapArgv, rootfsEnv } from "./rootfs.ts";
 
 export const LayerOptions = z
@@ -40,12 +41,13 @@ export function layerArgv(
   // Plain tar rather than the `tar-in` special hook: same tree, 1–2 s faster (no relay through
   // mmdebstrap's helper); fine in --mode=root, where hooks run as root outside the chroot.
   const untar = `tar --extract --numeric-owner --xattrs --xattrs-include='*' --file=${shellQuote(paths.base)} --directory="$1"`;
-  return [cmd!, `--setup-hook=${untar}`, ...rest];
+  // hooks run in order: ours before rest's last ones is fine, none of them touches /etc/ssh
+  return [cmd!, `--setup-hook=${untar}`, hostKeyHook(), ...rest];
 }
 
 export default defineStage({
   name: "layer",
-  version: 1,
+  version: 2,
   summary:
     "A flavour's packages installed on its base: full rootfs.tar plus delta.tar (overlayfs upper layer)",
   options: LayerOptions,
