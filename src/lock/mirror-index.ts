@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { ToolError } from "../errors.ts";
 import { requireTools } from "../tools/doctor.ts";
 import { exec } from "../tools/exec.ts";
@@ -71,6 +71,12 @@ export function aptOptions(dir: string, sources: string): string[] {
   return Object.entries(o).flatMap(([k, v]) => ["-o", `${k}=${v}`]);
 }
 
+/** The store's private apt state for one sources file (by its content). */
+export async function indexDir(storeRoot: string, sources: string): Promise<string> {
+  const text = await readFile(sources, "utf8");
+  return join(resolve(storeRoot), "apt-index", createHash("sha256").update(text).digest("hex").slice(0, 16));
+}
+
 /**
  * Fetches the mirror's index the way mmdebstrap will see it (same sources file), with the host's
  * apt-get into a private directory of the store, and reads it. ~1–2 s from a near mirror.
@@ -82,7 +88,7 @@ export async function fetchMirrorIndex(
 ): Promise<MirrorIndex> {
   await requireTools(["apt-get", "apt-helper"], "reading the mirror's package index");
   const text = await readFile(sources, "utf8");
-  const dir = join(storeRoot, "apt-index", createHash("sha256").update(text).digest("hex").slice(0, 16));
+  const dir = await indexDir(storeRoot, sources);
   for (const d of ["lists/partial", "cache/archives/partial", "sources.list.d", "none"])
     await mkdir(join(dir, d), { recursive: true });
   await writeFile(join(dir, "status"), "");

@@ -86,7 +86,7 @@ export function planGuests(
     const roots = Object.fromEntries(
       debian.map((n) => [`${ROOTFS_ROLE}${n}`, topKey(stacks.get(n)!.at(-1)!)]),
     );
-    steps.push(step("pool", "pool", { suite: deck.suite, epoch: s.epoch, roots: debian }, roots));
+    steps.push(step("pool", "pool", { suite: deck.suite, epoch: s.epoch, roots: debian, mirror: s.mirror }, roots));
     consumes.pool = "pool";
   }
   steps.push(step("guests-medium", "guests-medium", { network: deck.network, guests, pool }, consumes));

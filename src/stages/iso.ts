@@ -66,10 +66,12 @@ export function grubMkrescueArgv(opts: IsoOptions, paths: { iso: string; tree: s
 
 /**
  * Environment of grub-mkrescue: SOURCE_DATE_EPOCH dates the EFI image's FAT entries (mtools) and
- * the volume; `bin` goes first on PATH so grub-mkrescue's `mformat` is our wrapper with `-N`.
+ * the volume; `bin` goes first on PATH so grub-mkrescue's `mformat` is our wrapper with `-N`; TZ
+ * because xorriso writes the local UTC offset into the directory records' dates (found by the
+ * reproducibility test: two builds in two time zones differed in just those bytes).
  */
 export function grubMkrescueEnv(opts: IsoOptions, paths: { bin: string; tmp: string; path: string }) {
-  return { SOURCE_DATE_EPOCH: String(opts.epoch), TMPDIR: paths.tmp, PATH: `${paths.bin}:${paths.path}` };
+  return { SOURCE_DATE_EPOCH: String(opts.epoch), TMPDIR: paths.tmp, PATH: `${paths.bin}:${paths.path}`, TZ: "UTC" };
 }
 
 export function mformatWrapper(realMformat: string, serial: string): string {
@@ -136,7 +138,7 @@ async function clamp(path: string, epoch: number): Promise<void> {
 
 export default defineStage({
   name: "iso",
-  version: 4,
+  version: 5,
   summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0, the guests and memtest86+",
   options: IsoOptions,
   consumes: ["menu", "dom0", "guests"],

@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 describe("reproducible medium", () => {
-  it("two builds with one lock, in two stores at different times and time zones, give identical ISO bytes", async () => {
+  it("two builds with one lock, in two stores at different times and time zones, give identical ISO bytes", { timeout: 90 * 60_000 }, async () => {
     dir = await mkdtemp(join(tmpdir(), "livedeck-repro-"));
     await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
     const deck = join(dir, "flavours", "ci.deck.yaml");
