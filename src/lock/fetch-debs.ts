@@ -18,9 +18,12 @@ export async function fetchDebs(
   const store = dirname(debCache);
   await fetchMirrorIndex(store, sources, stage);
   const dir = await indexDir(store, sources);
-  await exec(["apt-get", ...aptOptions(dir, sources), "-q", "download", ...pkgs.map((p) => `${p.name}=${p.version}`)], {
-    stage,
-    cwd: debCache,
-    env: { LC_ALL: "C.UTF-8" },
-  });
+  await exec(
+    ["apt-get", ...aptOptions(dir, sources), "-q", "download", ...pkgs.map((p) => `${p.name}=${p.version}`)],
+    {
+      stage,
+      cwd: debCache,
+      env: { LC_ALL: "C.UTF-8" },
+    },
+  );
 }
