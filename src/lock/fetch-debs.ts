@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
 import { exec } from "../tools/exec.ts";
-import { fetchMirrorIndex, indexDir, aptOptions } from "./mirror-index.ts";
+import { aptOptions, updateIndex } from "./mirror-index.ts";
 
 /**
  * Downloads the given package versions from the mirror into the .deb cache (the store's `debs/`;
@@ -16,8 +16,7 @@ export async function fetchDebs(
 ): Promise<void> {
   if (!pkgs.length) return;
   const store = dirname(debCache);
-  await fetchMirrorIndex(store, sources, stage);
-  const dir = await indexDir(store, sources);
+  const dir = await updateIndex(store, sources, stage);
   await exec(
     ["apt-get", ...aptOptions(dir, sources), "-q", "download", ...pkgs.map((p) => `${p.name}=${p.version}`)],
     {

@@ -78,14 +78,11 @@ export async function indexDir(storeRoot: string, sources: string): Promise<stri
 }
 
 /**
- * Fetches the mirror's index the way mmdebstrap will see it (same sources file), with the host's
- * apt-get into a private directory of the store, and reads it. ~1–2 s from a near mirror.
+ * Brings the store's copy of the mirror's index up to date, the way mmdebstrap will see it (same
+ * sources file), with the host's apt-get into a private directory of the store. Returns that
+ * directory (for `aptOptions`).
  */
-export async function fetchMirrorIndex(
-  storeRoot: string,
-  sources: string,
-  stage = "lock",
-): Promise<MirrorIndex> {
+export async function updateIndex(storeRoot: string, sources: string, stage = "lock"): Promise<string> {
   await requireTools(["apt-get", "apt-helper"], "reading the mirror's package index");
   const text = await readFile(sources, "utf8");
   const dir = await indexDir(storeRoot, sources);
@@ -93,11 +90,20 @@ export async function fetchMirrorIndex(
     await mkdir(join(dir, d), { recursive: true });
   await writeFile(join(dir, "status"), "");
   if (sources.endsWith(".sources")) await writeFile(join(dir, "sources.list.d", "mirror.sources"), text);
-  const opts = aptOptions(dir, sources);
-  await exec(["apt-get", ...opts, "-o", "Acquire::GzipIndexes=false", "-q", "update"], {
+  await exec(["apt-get", ...aptOptions(dir, sources), "-o", "Acquire::GzipIndexes=false", "-q", "update"], {
     stage,
     env: { LC_ALL: "C.UTF-8" },
   });
+  return dir;
+}
+
+/** The mirror's index, updated and read: every package version's hash and the Release files. ~1–6 s. */
+export async function fetchMirrorIndex(
+  storeRoot: string,
+  sources: string,
+  stage = "lock",
+): Promise<MirrorIndex> {
+  const dir = await updateIndex(storeRoot, sources, stage);
   const available = new Map<string, string>();
   const release: ReleaseInfo[] = [];
   const lists = join(dir, "lists");
