@@ -145,39 +145,39 @@ export async function benchPeers(): Promise<void> {
       );
     await flavour(PACKAGES);
     const args = ["build", deck, "--store", join(dir, "store"), "--out", join(dir, "out")];
-    const ld = {
-      cold: (await timed(args)).seconds,
-      noop: (await timed(args)).seconds,
-      change: 0,
-      bytes: 0,
-      login: 0,
+    // each figure goes to stderr as it is measured: a run cut short still tells what it got
+    const note = <T extends number>(what: string, v: T, unit = "s"): T => {
+      console.error(`peers: ${what}: ${v.toFixed(1)} ${unit}`);
+      return v;
     };
+    const ld = { cold: 0, noop: 0, change: 0, bytes: 0, login: 0 };
+    ld.cold = note("livedeck cold build", (await timed(args)).seconds);
+    ld.noop = note("livedeck no-op rebuild", (await timed(args)).seconds);
     await flavour([...PACKAGES, ADDED]);
-    ld.change = (await timed(args)).seconds;
+    ld.change = note(`livedeck + ${ADDED}`, (await timed(args)).seconds);
     const ldIso = await isoIn(join(dir, "out"));
-    ld.bytes = (await stat(ldIso)).size;
+    ld.bytes = note("livedeck ISO", (await stat(ldIso)).size / 2 ** 20, "MiB") * 2 ** 20;
 
     // live-build: same suite, mirror and packages
     const lbDir = join(dir, "lb");
     await mkdir(lbDir);
     await liveBuildConfig(lbDir, mirror, PACKAGES);
-    const lb = {
-      cold: await seconds(["lb", "build"], lbDir),
-      noop: await seconds(["lb", "build"], lbDir),
-      change: 0,
-      bytes: 0,
-      login: 0,
-    };
+    const lb = { cold: 0, noop: 0, change: 0, bytes: 0, login: 0 };
+    lb.cold = note("live-build cold build", await seconds(["lb", "build"], lbDir));
+    lb.noop = note("live-build no-op rebuild", await seconds(["lb", "build"], lbDir));
     await writeFile(
       join(lbDir, "config/package-lists/peers.list.chroot"),
       [...PACKAGES, ADDED].join("\n") + "\n",
     );
-    lb.change = (await seconds(["lb", "clean"], lbDir)) + (await seconds(["lb", "build"], lbDir));
+    lb.change = note(
+      `live-build + ${ADDED} (lb clean; lb build)`,
+      (await seconds(["lb", "clean"], lbDir)) + (await seconds(["lb", "build"], lbDir)),
+    );
     const lbIso = await isoIn(lbDir);
-    lb.bytes = (await stat(lbIso)).size;
+    lb.bytes = note("live-build ISO", (await stat(lbIso)).size / 2 ** 20, "MiB") * 2 ** 20;
 
-    lb.login = await liveBuildLogin(lbIso, dir);
-    ld.login = await livedeckLogin(ldIso, "deb");
+    lb.login = note("live-build boot to login", await liveBuildLogin(lbIso, dir));
+    ld.login = note("livedeck boot to guest ready", await livedeckLogin(ldIso, "deb"));
 
     const MiB = 2 ** 20;
     const line = (name: string, a: number, b: number, unit: string) =>
