@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootMedium } from "../src/qemu/boot.ts";
@@ -20,18 +20,19 @@ const PACKAGES = ["less"];
 const ADDED = "hello";
 const MINUTE = 60_000;
 
-/** The host's main Debian archive URI, from its deb822 sources (live-build takes a URI, not a file). */
-async function hostMirror(): Promise<string> {
-  const { stdout } = await execa("sh", [
-    "-c",
-    "grep -h '^URIs:' /etc/apt/sources.list.d/*.sources | head -1",
-  ]);
-  const uri = stdout
-    .replace(/^URIs:\s*/, "")
-    .trim()
-    .split(/\s+/)[0];
-  if (!uri) throw new Error("no URIs: line in /etc/apt/sources.list.d/*.sources");
-  return uri;
+/**
+ * The host's archive and security URIs, from its deb822 sources (live-build takes URIs, not a
+ * file; its default security mirror may be unreachable where the host's is not).
+ */
+export function hostMirrors(sources: string): { archive: string; security: string } {
+  const stanzas = sources.split(/\n\s*\n/).map((p) => ({
+    uri: p.match(/^URIs:\s*(\S+)/m)?.[1],
+    suites: p.match(/^Suites:\s*(.*)$/m)?.[1] ?? "",
+  }));
+  const archive = stanzas.find((x) => x.uri && !/-security/.test(x.suites))?.uri;
+  const security = stanzas.find((x) => x.uri && /-security/.test(x.suites))?.uri;
+  if (!archive || !security) throw new Error("the host's sources name no archive or no security URI");
+  return { archive, security };
 }
 
 async function seconds(argv: string[], cwd: string): Promise<number> {
@@ -47,13 +48,19 @@ async function seconds(argv: string[], cwd: string): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-async function liveBuildConfig(dir: string, mirror: string, packages: string[]): Promise<void> {
+async function liveBuildConfig(
+  dir: string,
+  m: { archive: string; security: string },
+  packages: string[],
+): Promise<void> {
   await execa(
     "lb",
     [
       "config",
       ...["--distribution", "bookworm", "--archive-areas", "main"],
-      ...["--mirror-bootstrap", mirror, "--mirror-chroot", mirror, "--mirror-binary", mirror],
+      ...["--mirror-bootstrap", m.archive, "--mirror-chroot", m.archive, "--mirror-binary", m.archive],
+      ...["--mirror-chroot-security", m.security, "--mirror-binary-security", m.security],
+      ...["--apt-source-archives", "false"],
       ...["--debootstrap-options", "--variant=minbase"],
       ...["--binary-images", "iso-hybrid", "--debian-installer", "none", "--memtest", "none"],
       ...["--firmware-binary", "false", "--firmware-chroot", "false", "--apt-indices", "false"],
@@ -129,7 +136,8 @@ export async function benchPeers(): Promise<void> {
   await requireTools(["lb", "qemu-system-x86_64", "xorriso", "mmdebstrap"], "the peers benchmark");
   const dir = await mkdtemp(join(tmpdir(), "livedeck-bench-peers-"));
   try {
-    const mirror = await hostMirror();
+    const mirrors = hostMirrors(await readFile("/etc/apt/sources.list.d/debian.sources", "utf8"));
+    const mirror = mirrors.archive;
     // livedeck: one Debian guest of a one-flavour deck, fresh store (empty .deb cache: cold)
     const decks = join(dir, "decks");
     await mkdir(decks);
@@ -150,18 +158,10 @@ export async function benchPeers(): Promise<void> {
       console.error(`peers: ${what}: ${v.toFixed(1)} ${unit}`);
       return v;
     };
-    const ld = { cold: 0, noop: 0, change: 0, bytes: 0, login: 0 };
-    ld.cold = note("livedeck cold build", (await timed(args)).seconds);
-    ld.noop = note("livedeck no-op rebuild", (await timed(args)).seconds);
-    await flavour([...PACKAGES, ADDED]);
-    ld.change = note(`livedeck + ${ADDED}`, (await timed(args)).seconds);
-    const ldIso = await isoIn(join(dir, "out"));
-    ld.bytes = note("livedeck ISO", (await stat(ldIso)).size / 2 ** 20, "MiB") * 2 ** 20;
-
     // live-build: same suite, mirror and packages
     const lbDir = join(dir, "lb");
     await mkdir(lbDir);
-    await liveBuildConfig(lbDir, mirror, PACKAGES);
+    await liveBuildConfig(lbDir, mirrors, PACKAGES);
     const lb = { cold: 0, noop: 0, change: 0, bytes: 0, login: 0 };
     lb.cold = note("live-build cold build", await seconds(["lb", "build"], lbDir));
     lb.noop = note("live-build no-op rebuild", await seconds(["lb", "build"], lbDir));
@@ -175,6 +175,14 @@ export async function benchPeers(): Promise<void> {
     );
     const lbIso = await isoIn(lbDir);
     lb.bytes = note("live-build ISO", (await stat(lbIso)).size / 2 ** 20, "MiB") * 2 ** 20;
+
+    const ld = { cold: 0, noop: 0, change: 0, bytes: 0, login: 0 };
+    ld.cold = note("livedeck cold build", (await timed(args)).seconds);
+    ld.noop = note("livedeck no-op rebuild", (await timed(args)).seconds);
+    await flavour([...PACKAGES, ADDED]);
+    ld.change = note(`livedeck + ${ADDED}`, (await timed(args)).seconds);
+    const ldIso = await isoIn(join(dir, "out"));
+    ld.bytes = note("livedeck ISO", (await stat(ldIso)).size / 2 ** 20, "MiB") * 2 ** 20;
 
     lb.login = note("live-build boot to login", await liveBuildLogin(lbIso, dir));
     ld.login = note("livedeck boot to guest ready", await livedeckLogin(ldIso, "deb"));
