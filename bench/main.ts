@@ -1,5 +1,6 @@
 import { benchBoot } from "./boot.ts";
 import { benchLayers } from "./layers.ts";
+import { benchPeers } from "./peers.ts";
 import { benchPipeline } from "./pipeline.ts";
 
 /** `npm run bench -- <name>`: each benchmark prints its figures measured side by side in one run. */
@@ -7,6 +8,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   boot: benchBoot,
   layers: benchLayers,
+  peers: benchPeers,
 };
 
 const name = process.argv[2] ?? "";

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { registerBoot } from "./boot.ts";
 import { registerBuild } from "./build.ts";
+import { registerDiff } from "./diff.ts";
 import { registerDoctor } from "./doctor.ts";
 import { EXIT, reportError } from "./exit.ts";
+import { registerLock } from "./lock.ts";
 import { registerPlan } from "./plan.ts";
 import { registerStore } from "./store.ts";
 import { registerSwitcher } from "./switcher.ts";
@@ -13,7 +15,7 @@ export function makeProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerBuild, registerPlan, registerBoot, registerSwitcher, registerStore, registerDoctor]) register(program);
+  for (const register of [registerBuild, registerPlan, registerBoot, registerSwitcher, registerStore, registerDoctor, registerLock, registerDiff]) register(program);
   return program;
 }
 

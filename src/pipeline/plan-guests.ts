@@ -92,7 +92,9 @@ export function planGuests(
   const pool = debian.length > 0;
   if (pool) {
     const roots = Object.fromEntries(debian.map((n) => [`${ROOTFS_ROLE}${n}`, tops.get(n)!]));
-    steps.push(step("pool", "pool", { suite: deck.suite, epoch: s.epoch, roots: debian }, roots));
+    steps.push(
+      step("pool", "pool", { suite: deck.suite, epoch: s.epoch, roots: debian, mirror: s.mirror }, roots),
+    );
     consumes.pool = "pool";
   }
   steps.push(step("guests-medium", "guests-medium", { network: deck.network, guests, pool }, consumes));

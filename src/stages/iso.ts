@@ -3,6 +3,7 @@ import { constants } from "node:fs";
 import { access, chmod, copyFile, mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { mediumInfo, MEDIUM_FILE } from "../manifest/medium.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { locate } from "../tools/doctor.ts";
 
@@ -65,10 +66,12 @@ export function grubMkrescueArgv(opts: IsoOptions, paths: { iso: string; tree: s
 
 /**
  * Environment of grub-mkrescue: SOURCE_DATE_EPOCH dates the EFI image's FAT entries (mtools) and
- * the volume; `bin` goes first on PATH so grub-mkrescue's `mformat` is our wrapper with `-N`.
+ * the volume; `bin` goes first on PATH so grub-mkrescue's `mformat` is our wrapper with `-N`; TZ
+ * because xorriso writes the local UTC offset into the directory records' dates (found by the
+ * reproducibility test: two builds in two time zones differed in just those bytes).
  */
 export function grubMkrescueEnv(opts: IsoOptions, paths: { bin: string; tmp: string; path: string }) {
-  return { SOURCE_DATE_EPOCH: String(opts.epoch), TMPDIR: paths.tmp, PATH: `${paths.bin}:${paths.path}` };
+  return { SOURCE_DATE_EPOCH: String(opts.epoch), TMPDIR: paths.tmp, PATH: `${paths.bin}:${paths.path}`, TZ: "UTC" };
 }
 
 export function mformatWrapper(realMformat: string, serial: string): string {
@@ -135,7 +138,7 @@ async function clamp(path: string, epoch: number): Promise<void> {
 
 export default defineStage({
   name: "iso",
-  version: 3,
+  version: 5,
   summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0, the guests and memtest86+",
   options: IsoOptions,
   consumes: ["menu", "dom0", "guests"],
@@ -157,6 +160,8 @@ export default defineStage({
     const isoPath = join(ctx.out, ISO_FILE);
     const env = grubMkrescueEnv(o, { ...paths, path: process.env.PATH ?? "/usr/bin:/bin" });
     await ctx.exec(grubMkrescueArgv(o, { iso: isoPath, tree: paths.tree }), { env });
+    // the manifest's record of the medium: `livedeck diff` compares builds without unpacking them
+    await writeFile(join(ctx.out, MEDIUM_FILE), JSON.stringify(await mediumInfo(isoPath, paths.tree), null, 1) + "\n");
     await rm(work, { recursive: true, force: true });
     return { bytes: (await stat(isoPath)).size, guestFiles: guestFiles.length };
   },

@@ -4,6 +4,9 @@ import { z } from "zod";
 import { deltaReport, diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { shellQuote } from "../formats/shell.ts";
+import { LockedPackage } from "../lock/lock-file.ts";
+import { PIN_FILE, writePins } from "../lock/pins.ts";
+import { hostKeyHook } from "./host-keys.ts";
 import { dieWithUs, mmdebstrapArgv, rootfsEnv } from "./rootfs.ts";
 
 export const LayerOptions = z
@@ -16,6 +19,8 @@ export const LayerOptions = z
     /** dpkg path-exclude globs for these packages (absent, not empty, when none: ids stay put). */
     exclude: z.array(z.string().startsWith("/")).optional(),
     epoch: z.number().int(),
+    /** The deck's lock for this layer's root filesystem (base packages included). */
+    locked: z.array(LockedPackage).optional(),
   })
   .strict();
 export type LayerOptions = z.infer<typeof LayerOptions>;
@@ -27,11 +32,14 @@ export type LayerOptions = z.infer<typeof LayerOptions>;
  * finds its whole set already installed, so only `packages` and their dependencies are added;
  * `minbase` would also restore any required-priority package a script removed from the base.
  */
-export function layerArgv(o: LayerOptions, paths: { base: string; tar: string; debCache: string }): string[] {
+export function layerArgv(
+  o: LayerOptions,
+  paths: { base: string; tar: string; debCache: string; pins?: string },
+): string[] {
   const { exclude = [], ...rootfs } = o;
   const [cmd, ...rest] = mmdebstrapArgv(
     { ...rootfs, variant: "essential" },
-    { tar: paths.tar, debCache: paths.debCache },
+    { tar: paths.tar, debCache: paths.debCache, pins: paths.pins },
   );
   // Plain tar rather than the `tar-in` special hook: same tree, 1–2 s faster (no relay through
   // mmdebstrap's helper); fine in --mode=root, where hooks run as root outside the chroot.
@@ -39,12 +47,13 @@ export function layerArgv(o: LayerOptions, paths: { base: string; tar: string; d
   // mmdebstrap writes these to the chroot's dpkg.cfg.d for good: later installs in the guest (and
   // flavours stacked on this one) leave the same paths out, so dpkg's view stays consistent.
   const excludes = exclude.map((glob) => `--dpkgopt=path-exclude=${glob}`);
-  return [cmd!, `--setup-hook=${untar}`, ...excludes, ...rest];
+  // hooks run in order: ours before rest's last ones is fine, none of them touches /etc/ssh
+  return [cmd!, `--setup-hook=${untar}`, hostKeyHook(), ...excludes, ...rest];
 }
 
 export default defineStage({
   name: "layer",
-  version: 1,
+  version: 2,
   summary:
     "A flavour's packages installed on its base: full rootfs.tar plus delta.tar (overlayfs upper layer)",
   options: LayerOptions,
@@ -61,7 +70,8 @@ export default defineStage({
       return { added: 0, changed: 0, removed: 0, deltaBytes: 1024, bytes: (await stat(tar)).size };
     }
     let t = Date.now();
-    await ctx.exec(dieWithUs(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs })), {
+    const pins = ctx.options.locked && (await writePins(join(dirname(ctx.out), PIN_FILE), ctx.options.locked));
+    await ctx.exec(dieWithUs(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs, pins })), {
       env: rootfsEnv({ epoch: ctx.options.epoch }, dirname(ctx.out)),
     });
     ctx.log(`installed ${ctx.options.packages.join(" ")} in ${((Date.now() - t) / 1000).toFixed(1)} s`);

@@ -32,6 +32,9 @@ export const TOOLS = {
   umount: { pkg: "mount", why: "unmount them again" },
   setpriv: { pkg: "util-linux", why: "tie a test VM's life to livedeck's (no orphaned QEMU)" },
   unshare: { pkg: "util-linux", why: "keep mmdebstrap's chroot mounts private to it" },
+  "apt-get": { pkg: "apt", why: "read the mirror's package index for the deck's lock" },
+  "apt-helper": { pkg: "apt", why: "decompress the mirror's package index", path: "/usr/lib/apt/apt-helper" },
+  lb: { pkg: "live-build", why: "build the peer live ISO the peers benchmark compares with" },
 } as const satisfies Record<string, { pkg: string; why: string; path?: string }>;
 
 export type ToolName = keyof typeof TOOLS;

@@ -13,9 +13,9 @@ const opts = ScriptOptions.parse({
 });
 
 describe("script stage", () => {
-  it("hashes the script's bytes (it is the stage's input) and consumes a base", () => {
+  it("hashes the script's bytes (it is the stage's input); runs in a base, its delta against what is under the flavour", () => {
     expect(script.inputs(opts)).toEqual(["/deck/scripts/motd.sh"]);
-    expect(script.consumes).toEqual(["base"]);
+    expect(script.consumes).toEqual(["base", "under"]);
   });
 
   it("runs the script with sh -e in a clean environment; the user's variables win", () => {
