@@ -6,6 +6,7 @@ import { EXIT, reportError } from "./exit.ts";
 import { registerPlan } from "./plan.ts";
 import { registerStore } from "./store.ts";
 import { registerSwitcher } from "./switcher.ts";
+import { registerUsb } from "./usb.ts";
 
 export function makeProgram(): Command {
   const program = new Command("livedeck")
@@ -13,7 +14,7 @@ export function makeProgram(): Command {
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerBuild, registerPlan, registerBoot, registerSwitcher, registerStore, registerDoctor]) register(program);
+  for (const register of [registerBuild, registerPlan, registerBoot, registerSwitcher, registerStore, registerUsb, registerDoctor]) register(program);
   return program;
 }
 

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
-import { exportFile, OUTPUTS, type OutputName } from "./outputs.ts";
+import { exportFile, exportTree, OUTPUTS, type OutputDef, type OutputName } from "./outputs.ts";
 import { preflight, prepare } from "./prepare.ts";
 import { runSteps, selectRun, type StepResult } from "./runner.ts";
 
@@ -33,7 +33,7 @@ export interface BuildResult {
  */
 export async function build(o: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const { loaded, steps, store } = await prepare({ deck: o.deck, store: o.store, append: o.append });
+  const { loaded, steps, store } = await prepare({ deck: o.deck, store: o.store, append: o.append, formats: o.formats });
   const formats = o.formats ?? loaded.deck.outputs;
   const { run } = selectRun(steps, o);
   await preflight(run);
@@ -45,11 +45,12 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
     const built = new Set(run.map((s) => s.key));
     const outputs: BuildResult["outputs"] = [];
     for (const format of formats) {
-      const def = OUTPUTS[format];
+      const def: OutputDef = OUTPUTS[format];
       if (!built.has(def.step)) continue;
       const st = steps.find((s) => s.key === def.step);
       if (!st) throw new UserError(`output ${format}: this deck's plan has no ${def.step} step`);
-      const path = await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), def.name(loaded.deck.name));
+      const place = def.dir ? exportTree : exportFile;
+      const path = await place(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), def.name(loaded.deck.name));
       outputs.push({ format, path });
     }
     return { deck: loaded.file, store: store.root, seconds: (Date.now() - started) / 1000, steps: results, outputs };

@@ -15,6 +15,8 @@ export interface PrepareOptions {
   deck: string;
   store?: string;
   append?: string;
+  /** Outputs to make; default the deck's. */
+  formats?: readonly string[];
 }
 
 export interface Prepared {
@@ -37,7 +39,7 @@ export function epochFromEnv(env = process.env): number {
 export async function prepare(o: PrepareOptions): Promise<Prepared> {
   const loaded = await loadDeck(o.deck);
   const mirror = await resolveMirror(loaded.deck.mirror, loaded.dir);
-  const raw = planSteps(loaded, { mirror, epoch: epochFromEnv(), append: o.append ?? "" });
+  const raw = planSteps(loaded, { mirror, epoch: epochFromEnv(), append: o.append ?? "", outputs: o.formats });
   const pkgs = raw.flatMap((s) => s.stage.tools.map((t) => TOOLS[t].pkg));
   const steps = await resolveIds(raw, await packageVersions(pkgs));
   return { loaded, steps, store: new Store(o.store ?? defaultStoreDir()) };
