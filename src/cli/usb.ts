@@ -17,7 +17,12 @@ interface UsbWriteFlags {
 }
 
 function describeDevice(d: DeviceFacts): string {
-  const what = [d.model, d.serial && `serial ${d.serial}`, d.transport, d.sizeBytes && humanBytes(d.sizeBytes)];
+  const what = [
+    d.model,
+    d.serial && `serial ${d.serial}`,
+    d.transport,
+    d.sizeBytes && humanBytes(d.sizeBytes),
+  ];
   return `${d.path}${d.realPath !== d.path ? ` (${d.realPath})` : ""}: ${what.filter(Boolean).join(", ")}`;
 }
 
@@ -44,10 +49,17 @@ export async function usbWrite(iso: string, device: string, f: UsbWriteFlags, si
   const dev = await deviceFacts(device);
   const refusal = refuseDevice(dev, isoBytes);
   if (refusal) throw new UserError(`${refusal.message}; nothing was written`, refusal.hint);
-  const how = confirmation(dev, { yes: f.yes === true, deviceSerial: f.deviceSerial, tty: Boolean(process.stdin.isTTY && process.stderr.isTTY) });
+  const how = confirmation(dev, {
+    yes: f.yes === true,
+    deviceSerial: f.deviceSerial,
+    tty: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  });
   if (typeof how === "object") throw new UserError(`${how.message}; nothing was written`, how.hint);
   if (how === "ask" && !(await askTyped(dev)))
-    throw new UserError(`the name typed is not ${device}; nothing was written`, "type the device name exactly as given");
+    throw new UserError(
+      `the name typed is not ${device}; nothing was written`,
+      "type the device name exactly as given",
+    );
 
   const tty = process.stderr.isTTY && !f.json;
   const r = await writeImage(iso, dev.realPath, {
@@ -76,7 +88,10 @@ export function registerUsb(program: Command): void {
     .argument("<iso>", "the ISO, e.g. out/demo.iso")
     .argument("<device>", "the whole stick, e.g. /dev/sdX (see `lsblk -o NAME,TRAN,RM,SIZE,MODEL,SERIAL`)")
     .option("--yes", "do not ask to type the device name again; needs --device-serial")
-    .option("--device-serial <serial>", "with --yes: the stick's serial number, which must match the device's")
+    .option(
+      "--device-serial <serial>",
+      "with --yes: the stick's serial number, which must match the device's",
+    )
     .option("--json", "print the result as JSON on stdout (progress goes to stderr)")
     .action(async (iso: string, device: string, f: UsbWriteFlags) => {
       await usbWrite(iso, device, f, interruptSignal());

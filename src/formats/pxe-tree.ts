@@ -39,7 +39,8 @@ export function manifestText(entries: readonly { path: string; sha256: string }[
   const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const e of sorted) {
     if (!SHA256.test(e.sha256)) throw new Error(`manifest: ${e.path}: not a sha256: ${e.sha256}`);
-    if (!PATH.test(e.path) || e.path.split("/").includes("..")) throw new Error(`manifest: bad path ${JSON.stringify(e.path)}`);
+    if (!PATH.test(e.path) || e.path.split("/").includes(".."))
+      throw new Error(`manifest: bad path ${JSON.stringify(e.path)}`);
   }
   return sorted.map((e) => `${e.sha256}  ${e.path}\n`).join("");
 }
@@ -48,7 +49,12 @@ export function manifestText(entries: readonly { path: string; sha256: string }[
  * The RAM a network boot needs, for the default entry's heading: Xen, dom0 (which also holds the
  * fetched guest files in its RAM, beside its own initrd) and the autostart guests.
  */
-export function ramNote(o: { xenMiB: number; dom0MiB: number; guestsMiB: number; filesBytes: number }): string {
+export function ramNote(o: {
+  xenMiB: number;
+  dom0MiB: number;
+  guestsMiB: number;
+  filesBytes: number;
+}): string {
   const total = o.xenMiB + o.dom0MiB + o.guestsMiB;
   const files = Math.ceil(o.filesBytes / 2 ** 20);
   return ` (network boot: needs ${total} MiB RAM, incl. ${files} MiB of guest files)`;

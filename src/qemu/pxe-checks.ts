@@ -9,7 +9,8 @@ import { NET_PLATFORMS, NET_SUBDIR, type NetFirmware } from "../formats/pxe-tree
  * marker's text.
  */
 export async function checkPxeTree(dir: string, firmware: NetFirmware): Promise<string> {
-  const hint = "build it with `livedeck build <deck> --format pxe` (it writes out/<deck>-pxe/) or check the path";
+  const hint =
+    "build it with `livedeck build <deck> --format pxe` (it writes out/<deck>-pxe/) or check the path";
   const st = await stat(dir).catch(() => null);
   if (!st?.isDirectory()) throw new UserError(`${dir}: not a directory (a PXE tree is one)`, hint);
   for (const f of [NET_PLATFORMS[firmware].bootfile, `${NET_SUBDIR}/grub.cfg`]) {

@@ -4,7 +4,14 @@ import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { MenuVarsSchema, loadTemplates, renderMenu, templateFiles } from "../formats/grub-menu.ts";
-import { MANIFEST, NET_PLATFORMS, NET_SUBDIR, grubMknetdirArgv, manifestText, ramNote } from "../formats/pxe-tree.ts";
+import {
+  MANIFEST,
+  NET_PLATFORMS,
+  NET_SUBDIR,
+  grubMknetdirArgv,
+  manifestText,
+  ramNote,
+} from "../formats/pxe-tree.ts";
 import { linkOrCopy } from "../pipeline/link-tree.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { XEN_OVERHEAD_MIB } from "../qemu/checks.ts";
@@ -37,7 +44,8 @@ async function sha256(file: string): Promise<string> {
 export default defineStage({
   name: "pxe",
   version: 1,
-  summary: "PXE tree for a TFTP server: GRUB network images (BIOS, UEFI), menu, Xen, dom0 and the guests' files with a sha256 manifest",
+  summary:
+    "PXE tree for a TFTP server: GRUB network images (BIOS, UEFI), menu, Xen, dom0 and the guests' files with a sha256 manifest",
   options: PxeOptions,
   consumes: ["dom0", "guests"],
   inputs: (o) => [...templateFiles(), ...(o.menu.memtest ? [MEMTEST.bin, MEMTEST.efi] : [])],
@@ -64,12 +72,20 @@ export default defineStage({
     const vars = {
       ...o.menu,
       net: { manifest: createHash("sha256").update(manifest).digest("hex") },
-      ramNote: ramNote({ xenMiB: XEN_OVERHEAD_MIB, dom0MiB: o.menu.dom0MemoryMiB, guestsMiB: o.guestsMemoryMiB, filesBytes }),
+      ramNote: ramNote({
+        xenMiB: XEN_OVERHEAD_MIB,
+        dom0MiB: o.menu.dom0MemoryMiB,
+        guestsMiB: o.guestsMemoryMiB,
+        filesBytes,
+      }),
     };
     const cfg = join(tree, NET_SUBDIR, "grub.cfg");
     await writeFile(cfg, renderMenu(vars, loadTemplates()));
     await ctx.exec(["grub-script-check", cfg]);
-    await writeFile(join(tree, MARKER), markerText({ label: o.menu.label, dom0MemoryMiB: o.menu.dom0MemoryMiB }));
+    await writeFile(
+      join(tree, MARKER),
+      markerText({ label: o.menu.label, dom0MemoryMiB: o.menu.dom0MemoryMiB }),
+    );
     ctx.log(`${guestFiles.length} guest files, ${(filesBytes / 2 ** 20).toFixed(1)} MiB fetched by dom0`);
     return { guestFiles: guestFiles.length, guestBytes: filesBytes };
   },

@@ -6,7 +6,11 @@ import { exec } from "./exec.ts";
 /** The mount points that make a disk "the running system's": lsblk -s walks from them to their disks. */
 const SYSTEM_MOUNTS = ["/", "/boot", "/boot/efi"];
 
-const sysRead = (p: string) => readFile(p, "utf8").then((s) => s.trim(), () => undefined);
+const sysRead = (p: string) =>
+  readFile(p, "utf8").then(
+    (s) => s.trim(),
+    () => undefined,
+  );
 
 interface LsblkDev {
   name: string;
@@ -33,7 +37,10 @@ export async function systemDisks(): Promise<string[]> {
   for (const target of SYSTEM_MOUNTS) {
     const src = await exec(["findmnt", "--noheadings", "--output", "SOURCE", "--mountpoint", target], {
       stage: "usb write",
-    }).then((r) => r.stdout.trim().replace(/\[.*\]$/, ""), () => "");
+    }).then(
+      (r) => r.stdout.trim().replace(/\[.*\]$/, ""),
+      () => "",
+    );
     if (!src.startsWith("/dev/")) continue;
     const walk = (d: LsblkDev) => {
       if (d.type === "disk") disks.add(d.name);
@@ -46,7 +53,14 @@ export async function systemDisks(): Promise<string[]> {
 
 /** Everything refuseDevice decides on, read from the device node, /sys and lsblk. Writes nothing. */
 export async function deviceFacts(path: string): Promise<DeviceFacts> {
-  const base: DeviceFacts = { path, realPath: path, kind: "missing", mounts: [], holders: [], systemDisks: [] };
+  const base: DeviceFacts = {
+    path,
+    realPath: path,
+    kind: "missing",
+    mounts: [],
+    holders: [],
+    systemDisks: [],
+  };
   if (!(await lstat(path).catch(() => null))) return base;
   const real = await realpath(path);
   const st = await stat(real);
@@ -78,6 +92,7 @@ export async function deviceFacts(path: string): Promise<DeviceFacts> {
   // holders of the disk and of each partition (/sys/block/sdb/sdb1/holders)
   const holders = async (dir: string) => (await readdir(`${dir}/holders`).catch(() => [])) as string[];
   out.holders.push(...(await holders(sys)));
-  for (const e of await readdir(sys)) if (e.startsWith(name)) out.holders.push(...(await holders(`${sys}/${e}`)));
+  for (const e of await readdir(sys))
+    if (e.startsWith(name)) out.holders.push(...(await holders(`${sys}/${e}`)));
   return out;
 }

@@ -57,7 +57,10 @@ export function refuseDevice(dev: DeviceFacts, isoBytes: number): Refusal | null
   const pick = "name the whole USB stick, e.g. /dev/sdX (`lsblk -o NAME,TRAN,RM,SIZE,MODEL` lists them)";
   if (dev.kind === "missing") return { message: `${p}: no such device`, hint: pick };
   if (dev.kind === "file")
-    return { message: `${p} is a regular file, not a block device`, hint: `to copy the ISO to a file use cp; ${pick}` };
+    return {
+      message: `${p} is a regular file, not a block device`,
+      hint: `to copy the ISO to a file use cp; ${pick}`,
+    };
   if (dev.kind === "other") return { message: `${p} is not a block device`, hint: pick };
   const name = dev.name ?? p;
   if (dev.partition) {
@@ -67,7 +70,8 @@ export function refuseDevice(dev: DeviceFacts, isoBytes: number): Refusal | null
       hint: `write to ${whole} (after checking it is the stick), not to one of its partitions`,
     };
   }
-  for (const [re, what] of VIRTUAL) if (re.test(name)) return { message: `${p} is ${what}, not a removable disk`, hint: pick };
+  for (const [re, what] of VIRTUAL)
+    if (re.test(name)) return { message: `${p} is ${what}, not a removable disk`, hint: pick };
   const sys = dev.systemDisks.includes(name) || dev.mounts.some((m) => SYSTEM_TARGETS.has(m.target));
   if (sys)
     return {
@@ -118,7 +122,10 @@ export interface Confirmation {
 export function confirmation(dev: DeviceFacts, c: Confirmation): Refusal | "ask" | "given" {
   const serial = dev.serial?.trim() ?? "";
   if (c.deviceSerial !== undefined && !c.yes)
-    return { message: "--device-serial is only read together with --yes", hint: "add --yes, or leave both out to confirm on the terminal" };
+    return {
+      message: "--device-serial is only read together with --yes",
+      hint: "add --yes, or leave both out to confirm on the terminal",
+    };
   if (c.yes) {
     if (c.deviceSerial === undefined)
       return {

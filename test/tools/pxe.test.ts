@@ -28,27 +28,54 @@ describe("pxe stage", () => {
     for (const f of ["xen.gz", "vmlinuz", "dom0.img"]) await writeFile(join(dom0, f), `fake ${f}\n`);
     const g = join(dir, "guests", GUESTS_TREE, "livedeck");
     await mkdir(join(g, "layers"), { recursive: true });
-    await writeFile(join(g, "guests.list"), "# name autostart memory-MiB ip config\nmicro1 yes 96 172.20.216.10 livedeck/guests/1-micro1.cfg\n");
+    await writeFile(
+      join(g, "guests.list"),
+      "# name autostart memory-MiB ip config\nmicro1 yes 96 172.20.216.10 livedeck/guests/1-micro1.cfg\n",
+    );
     await writeFile(join(g, "layers", "base.squashfs"), Buffer.alloc(3 * 2 ** 20, 7));
-    const { net: _n, ramNote: _r, ...menu } = menuVars(DeckSchema.parse({ name: "pxetest", dom0: { memory: "1024M" } }));
-    const r = await runStage(pxe, { menu, guestsMemoryMiB: 96 }, { dir, debs: dir, inputs: { dom0, guests: join(dir, "guests") } });
+    const {
+      net: _n,
+      ramNote: _r,
+      ...menu
+    } = menuVars(DeckSchema.parse({ name: "pxetest", dom0: { memory: "1024M" } }));
+    const r = await runStage(
+      pxe,
+      { menu, guestsMemoryMiB: 96 },
+      { dir, debs: dir, inputs: { dom0, guests: join(dir, "guests") } },
+    );
     tree = join(r.out, PXE_TREE);
   }, 60_000);
 
   it("has GRUB's network images for BIOS and UEFI", async () => {
-    for (const { bootfile } of Object.values(NET_PLATFORMS)) expect((await stat(join(tree, bootfile))).size).toBeGreaterThan(10_000);
+    for (const { bootfile } of Object.values(NET_PLATFORMS))
+      expect((await stat(join(tree, bootfile))).size).toBeGreaterThan(10_000);
     // grub-mknetdir's per-platform stub loads the shared menu
-    expect(await readFile(join(tree, "boot/grub/i386-pc/grub.cfg"), "utf8")).toContain("source boot/grub/grub.cfg");
+    expect(await readFile(join(tree, "boot/grub/i386-pc/grub.cfg"), "utf8")).toContain(
+      "source boot/grub/grub.cfg",
+    );
   });
 
   it("has Xen, dom0 and memtest86+ where the ISO has them, and the guests' files", async () => {
-    for (const f of ["boot/xen.gz", "boot/vmlinuz", "boot/dom0.img", "boot/memtest86+x64.bin", "livedeck/guests.list", "livedeck/layers/base.squashfs", ".livedeck"])
+    for (const f of [
+      "boot/xen.gz",
+      "boot/vmlinuz",
+      "boot/dom0.img",
+      "boot/memtest86+x64.bin",
+      "livedeck/guests.list",
+      "livedeck/layers/base.squashfs",
+      ".livedeck",
+    ])
       expect((await stat(join(tree, f))).isFile(), f).toBe(true);
   });
 
   it("lists every guest file in a manifest that sha256sum -c accepts, and the menu carries the manifest's sha256", async () => {
     const manifest = await readFile(join(tree, MANIFEST), "utf8");
-    expect(manifest.trim().split("\n").map((l) => l.split("  ")[1])).toEqual(["livedeck/guests.list", "livedeck/layers/base.squashfs"]);
+    expect(
+      manifest
+        .trim()
+        .split("\n")
+        .map((l) => l.split("  ")[1]),
+    ).toEqual(["livedeck/guests.list", "livedeck/layers/base.squashfs"]);
     await exec(["sha256sum", "--check", "--strict", MANIFEST], { stage: "test", cwd: tree });
     const cfg = await readFile(join(tree, "boot/grub/grub.cfg"), "utf8");
     const sum = createHash("sha256").update(manifest).digest("hex");
@@ -58,7 +85,9 @@ describe("pxe stage", () => {
 
   it("says the RAM a network boot needs: Xen 256 + dom0 1024 + guests 96 MiB", async () => {
     const cfg = await readFile(join(tree, "boot/grub/grub.cfg"), "utf8");
-    expect(cfg).toContain("menuentry 'pxetest (network boot: needs 1376 MiB RAM, incl. 4 MiB of guest files)' --id demo {");
+    expect(cfg).toContain(
+      "menuentry 'pxetest (network boot: needs 1376 MiB RAM, incl. 4 MiB of guest files)' --id demo {",
+    );
   });
 
   it("a changed file fails the manifest check (what dom0 runs after fetching)", async () => {
@@ -67,7 +96,11 @@ describe("pxe stage", () => {
     await writeFile(join(copy, MANIFEST), await readFile(join(tree, MANIFEST)));
     await writeFile(join(copy, "livedeck/guests.list"), await readFile(join(tree, "livedeck/guests.list")));
     await writeFile(join(copy, "livedeck/layers/base.squashfs"), Buffer.alloc(3 * 2 ** 20, 8));
-    const e = await exec(["sha256sum", "--check", MANIFEST], { stage: "test", cwd: copy }).catch((x: unknown) => x);
-    expect(String((e as { stderrTail?: string }).stderrTail ?? e)).toMatch(/base\.squashfs: FAILED|WARNING: 1 computed checksum did NOT match/);
+    const e = await exec(["sha256sum", "--check", MANIFEST], { stage: "test", cwd: copy }).catch(
+      (x: unknown) => x,
+    );
+    expect(String((e as { stderrTail?: string }).stderrTail ?? e)).toMatch(
+      /base\.squashfs: FAILED|WARNING: 1 computed checksum did NOT match/,
+    );
   });
 });

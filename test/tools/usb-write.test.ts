@@ -17,7 +17,10 @@ import { scratch } from "../helpers/scratch.ts";
  * The writer itself is tested on a file target. It never writes to a real disk of this machine: a
  * positive write to a removable stick needs real hardware.
  */
-const sha = async (f: string) => createHash("sha256").update(await readFile(f)).digest("hex");
+const sha = async (f: string) =>
+  createHash("sha256")
+    .update(await readFile(f))
+    .digest("hex");
 const newDir = scratch("livedeck-usb-");
 const loops: string[] = [];
 
@@ -30,7 +33,10 @@ afterAll(async () => {
 });
 
 beforeAll(async () => {
-  await requireTools(["losetup", "lsblk", "findmnt", "blockdev", "grub-mkrescue", "xorriso", "mformat"], "the usb write tests");
+  await requireTools(
+    ["losetup", "lsblk", "findmnt", "blockdev", "grub-mkrescue", "xorriso", "mformat"],
+    "the usb write tests",
+  );
   dir = await newDir();
   await mkdir(join(dir, "tree"));
   await writeFile(join(dir, "tree", "hello.txt"), "a small hybrid ISO for the usb write tests\n");
@@ -60,7 +66,10 @@ describe("usb write refuses", () => {
     await writeFile(file, Buffer.alloc(64 * 2 ** 20));
     const before = await sha(file);
     const dev = await attach(file);
-    await refused(dev, new RegExp(`error: ${dev} is a loop device \\(a file posing as a disk\\), not a removable disk`));
+    await refused(
+      dev,
+      new RegExp(`error: ${dev} is a loop device \\(a file posing as a disk\\), not a removable disk`),
+    );
     expect(await sha(file)).toBe(before);
   });
 
@@ -79,9 +88,15 @@ describe("usb write refuses", () => {
   });
 
   it("the disk this machine runs from, by the facts read from /sys, lsblk and findmnt (nothing is written: no writer runs)", async () => {
-    const root = (await exec(["findmnt", "--noheadings", "--output", "SOURCE", "--mountpoint", "/"], { stage: "test" })).stdout.trim();
+    const root = (
+      await exec(["findmnt", "--noheadings", "--output", "SOURCE", "--mountpoint", "/"], { stage: "test" })
+    ).stdout.trim();
     expect(root, "this test needs / on a block device").toMatch(/^\/dev\//);
-    const disk = (await exec(["lsblk", "--noheadings", "--inverse", "--list", "--output", "NAME,TYPE", root], { stage: "test" })).stdout
+    const disk = (
+      await exec(["lsblk", "--noheadings", "--inverse", "--list", "--output", "NAME,TYPE", root], {
+        stage: "test",
+      })
+    ).stdout
       .split("\n")
       .map((l) => l.trim().split(/\s+/))
       .find(([, type]) => type === "disk")![0]!;

@@ -33,9 +33,12 @@ describe("manifestText", () => {
     ).toBe(`${A}  livedeck/guests.list\n${B}  livedeck/pool/passwd_1%3a4.13+dfsg1-1_amd64.deb\n`);
   });
 
-  it.each(["/etc/passwd", "livedeck/../x", "a b", "x'y", "-rf"])("refuses the path %j (dom0's sh reads it)", (path) => {
-    expect(() => manifestText([{ path, sha256: A }])).toThrow(/bad path/);
-  });
+  it.each(["/etc/passwd", "livedeck/../x", "a b", "x'y", "-rf"])(
+    "refuses the path %j (dom0's sh reads it)",
+    (path) => {
+      expect(() => manifestText([{ path, sha256: A }])).toThrow(/bad path/);
+    },
+  );
 
   it("refuses a hash that is not a sha256", () => {
     expect(() => manifestText([{ path: "x", sha256: "abc" }])).toThrow(/not a sha256/);
@@ -52,14 +55,18 @@ describe("ramNote", () => {
 
 describe("the network variant of the menu", () => {
   const deck = DeckSchema.parse({ name: "demo", boot: { label: "DEMO_1" } });
-  const net = renderMenu(menuVars(deck, { net: { manifest: A }, ramNote: " (network boot: needs 2000 MiB RAM)" }));
+  const net = renderMenu(
+    menuVars(deck, { net: { manifest: A }, ramNote: " (network boot: needs 2000 MiB RAM)" }),
+  );
   const iso = renderMenu(menuVars(deck));
 
   it("gives dom0 the TFTP server and MAC GRUB booted from and the manifest's sha256 instead of the label", () => {
     const lines = net.split("\n").filter((l) => l.trim().startsWith("module2 /boot/vmlinuz"));
     expect(lines).toHaveLength(4);
     for (const l of lines) {
-      expect(l).toContain(`livedeck.fetch=tftp:$net_default_server livedeck.mac=$net_default_mac livedeck.manifest=${A}`);
+      expect(l).toContain(
+        `livedeck.fetch=tftp:$net_default_server livedeck.mac=$net_default_mac livedeck.manifest=${A}`,
+      );
       expect(l).not.toContain("livedeck.label=");
     }
   });
@@ -75,6 +82,8 @@ describe("the network variant of the menu", () => {
   });
 
   it("refuses a manifest that is not a sha256", () => {
-    expect(() => menuVars(deck, { net: { manifest: "$(reboot)" } })).toThrow(/net.manifest: must be a sha256/);
+    expect(() => menuVars(deck, { net: { manifest: "$(reboot)" } })).toThrow(
+      /net.manifest: must be a sha256/,
+    );
   });
 });
