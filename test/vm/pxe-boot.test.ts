@@ -44,7 +44,8 @@ describe("the CI deck's PXE tree boots over QEMU's TFTP", () => {
   let out: Record<string, string>;
 
   it("builds the ISO and the PXE tree", async () => {
-    out = await buildCi({ formats: ["iso", "pxe"] });
+    // Five helpers' VMs share two cores: give the Debian guest more than the default 300 s (both media alike).
+    out = await buildCi({ formats: ["iso", "pxe"], append: "livedeck.guest-timeout=900" });
     const cfg = await readFile(join(out.pxe!, "boot/grub/grub.cfg"), "utf8");
     expect(cfg).toMatch(/livedeck\.fetch=tftp:\$net_default_server livedeck\.mac=\$net_default_mac livedeck\.manifest=[0-9a-f]{64}/);
     expect(cfg).toMatch(/^menuentry 'ci: livedeck CI \(network boot: needs \d+ MiB RAM, incl\. \d+ MiB of guest files\)' --id demo/m);
