@@ -10,6 +10,7 @@ import { formatTimeline, type TimelineEntry } from "../qemu/timeline.ts";
 interface BootFlags {
   uefi?: boolean;
   usb?: boolean;
+  pxe?: boolean;
   memory: string;
   timeout: string;
   expect?: string[];
@@ -54,10 +55,12 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
   }
   const timeout = number("--timeout", f.timeout, "seconds per marker, e.g. --timeout 180");
   if (timeout <= 0) throw new UserError(`--timeout: ${timeout} s is not positive`, "e.g. --timeout 180");
+  if (f.usb && f.pxe) throw new UserError("--usb and --pxe: a boot is from one medium", "give one of them");
   return {
     iso,
     uefi: f.uefi === true,
     usb: f.usb === true,
+    pxe: f.pxe === true,
     memoryMiB: number("--memory", f.memory, `MiB, e.g. --memory ${DEFAULT_MEMORY_MIB}`),
     timeoutMs: timeout * 1000,
     expect: (f.expect ?? []).map(parseExpectation),
@@ -71,7 +74,7 @@ function say(line: string): void {
 }
 
 function describe(o: BootOptions): string {
-  const how = [o.uefi ? "UEFI" : "BIOS", o.usb ? "USB stick" : "CD", (o.accel ?? "tcg").toUpperCase()];
+  const how = [o.uefi ? "UEFI" : "BIOS", o.pxe ? "PXE" : o.usb ? "USB stick" : "CD", (o.accel ?? "tcg").toUpperCase()];
   return `booting ${o.iso} (${how.join(", ")}, ${o.memoryMiB} MiB)`;
 }
 
@@ -116,9 +119,10 @@ export function registerBoot(program: Command): Command {
       "Boot an ISO in QEMU (TCG, serial console) and wait for its boot markers in order; prints a timeline. " +
         "Markers are read on the console and on the second serial port (dom0's /dev/ttyS1).",
     )
-    .argument("<iso>", "the medium, e.g. out/demo.iso")
+    .argument("<iso>", "the medium, e.g. out/demo.iso (with --pxe a PXE tree, e.g. out/demo-pxe)")
     .option("--uefi", "boot with UEFI firmware (OVMF) instead of BIOS")
     .option("--usb", "attach the ISO as a USB stick instead of a CD")
+    .option("--pxe", "network-boot the PXE tree <iso> from QEMU's built-in DHCP and TFTP servers")
     .option("--memory <MiB>", "VM memory in MiB", String(DEFAULT_MEMORY_MIB))
     .option("--timeout <sec>", "seconds to wait for each marker", String(DEFAULT_TIMEOUT_MS / 1000))
     .option(

@@ -42,6 +42,16 @@ export const MenuVarsSchema = z
       )
       .describe("prefix of every path in the menu: '' on the ISO"),
     memtest: z.boolean().describe("whether the medium carries memtest86+ (adds the entry)"),
+    net: z
+      .union([z.literal(false), z.object({ manifest: z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256") }).strict()])
+      .default(false)
+      .describe("network boot (PXE tree): dom0 fetches the guests' files, checked against this manifest's sha256"),
+    ramNote: z
+      .string()
+      .max(120)
+      .regex(/^[^\x00-\x1f\x7f]*$/, "must be one line without control characters")
+      .default("")
+      .describe("appended to the default entry's heading: the RAM a network boot needs"),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -60,6 +70,8 @@ export interface MenuExtras {
   memtest?: boolean;
   append?: string;
   root?: string;
+  net?: MenuVars["net"];
+  ramNote?: string;
 }
 
 /** The menu variables of a deck; options that are not deck settings come from the plan. */
@@ -75,6 +87,8 @@ export function menuVars(deck: Deck, opts: MenuExtras = {}): MenuVars {
     append: opts.append ?? "",
     root: opts.root ?? "",
     memtest: opts.memtest ?? true,
+    net: opts.net ?? false,
+    ramNote: opts.ramNote ?? "",
   };
   if (vars.defaultEntry === "memtest" && !vars.memtest) {
     throw new UserError(

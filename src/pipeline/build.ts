@@ -3,7 +3,7 @@ import { UserError } from "../errors.ts";
 import { lockAfterBuild, lockBeforeBuild, type LockReport } from "../lock/build-lock.ts";
 import { readDeckLock } from "../lock/deck-lock.ts";
 import { writeManifest } from "../manifest/write.ts";
-import { exportFile, OUTPUTS, type OutputName } from "./outputs.ts";
+import { exportFile, exportTree, OUTPUTS, type OutputDef, type OutputName } from "./outputs.ts";
 import { preflight, prepare } from "./prepare.ts";
 import { runSteps, selectRun, type StepResult } from "./runner.ts";
 
@@ -41,7 +41,7 @@ export interface BuildResult {
  */
 export async function build(o: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const popts = { deck: o.deck, store: o.store, append: o.append };
+  const popts = { deck: o.deck, store: o.store, append: o.append, formats: o.formats };
   const prepared = await prepare(popts);
   const { loaded, store } = prepared;
   const formats = o.formats ?? loaded.deck.outputs;
@@ -57,11 +57,16 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
     const built = new Set(run.map((s) => s.key));
     const outputs: BuildResult["outputs"] = [];
     for (const format of formats) {
-      const def = OUTPUTS[format];
+      const def: OutputDef = OUTPUTS[format];
       if (!built.has(def.step)) continue;
       const st = steps.find((s) => s.key === def.step);
       if (!st) throw new UserError(`output ${format}: this deck's plan has no ${def.step} step`);
-      const path = await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), def.name(loaded.deck.name));
+      const place = def.dir ? exportTree : exportFile;
+      const path = await place(
+        `${store.outDir(st.id)}/${def.file}`,
+        resolve(o.outDir),
+        def.name(loaded.deck.name),
+      );
       outputs.push({ format, path });
     }
     const iso = built.has("iso") ? steps.find((s) => s.key === "iso") : undefined;
@@ -74,7 +79,15 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
           lock: (await readDeckLock(loaded.file, loaded.deck.suite)).lock,
         })
       : undefined;
-    return { deck: loaded.file, store: store.root, seconds: (Date.now() - started) / 1000, steps: results, outputs, lock, manifest };
+    return {
+      deck: loaded.file,
+      store: store.root,
+      seconds: (Date.now() - started) / 1000,
+      steps: results,
+      outputs,
+      lock,
+      manifest,
+    };
   } finally {
     await unlock();
   }

@@ -19,6 +19,8 @@ export interface PrepareOptions {
   append?: string;
   /** Roots to resolve afresh, ignoring their lock entries (`lock --update`). */
   resolve?: ReadonlySet<string>;
+  /** Outputs to make; default the deck's. */
+  formats?: readonly string[];
 }
 
 export interface Prepared {
@@ -38,7 +40,10 @@ export function epochFromEnv(env = process.env, fallback = DEFAULT_EPOCH): numbe
   const v = env.SOURCE_DATE_EPOCH;
   if (v === undefined || v === "") return fallback;
   if (!/^\d+$/.test(v) || Number(v) < 315532800 || Number(v) >= 4102444800) {
-    throw new UserError(`SOURCE_DATE_EPOCH=${v} is not a time between 1980 and 2099`, "unset it or give seconds since 1970, e.g. 1735689600");
+    throw new UserError(
+      `SOURCE_DATE_EPOCH=${v} is not a time between 1980 and 2099`,
+      "unset it or give seconds since 1970, e.g. 1735689600",
+    );
   }
   return Number(v);
 }
@@ -49,7 +54,7 @@ export async function prepare(o: PrepareOptions): Promise<Prepared> {
   const mirror = await resolveMirror(loaded.deck.mirror, loaded.dir);
   const lock = await readDeckLock(loaded.file, loaded.deck.suite);
   const epoch = epochFromEnv(process.env, lock.lock?.epoch);
-  const planned = planSteps(loaded, { mirror, epoch, append: o.append ?? "" });
+  const planned = planSteps(loaded, { mirror, epoch, append: o.append ?? "", outputs: o.formats });
   const raw = applyLock(planned, lock.lock, o.resolve);
   const pkgs = raw.flatMap((s) => s.stage.tools.map((t) => TOOLS[t].pkg));
   const steps = await resolveIds(raw, await packageVersions(pkgs));

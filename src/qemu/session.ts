@@ -5,6 +5,7 @@ import { requireTools } from "../tools/doctor.ts";
 import type { ToolName } from "../tools/registry.ts";
 import { OVMF_VARS, qemuArgv, type Accel, type HostForward } from "./argv.ts";
 import { checkAccel, checkDom0Fits, checkMedium, checkMemory, parseMarkerMemory, readMediumMarker } from "./checks.ts";
+import { checkPxeTree } from "./pxe-checks.ts";
 import { BootFailed, type BootLogs } from "./errors.ts";
 import { Expecter, type SeenLine } from "./expect.ts";
 import { cleanLine } from "./lines.ts";
@@ -13,9 +14,12 @@ import { QemuProcess } from "./serial.ts";
 import type { Source } from "./timeline.ts";
 
 export interface SessionOptions {
+  /** The ISO, or with `pxe` the PXE tree's directory. */
   iso: string;
   uefi?: boolean;
   usb?: boolean;
+  /** Boot `iso`, a PXE tree, over the network from QEMU's built-in TFTP server. */
+  pxe?: boolean;
   /** MiB; default 3072 (dom0 takes 1536). */
   memoryMiB?: number;
   accel?: Accel;
@@ -55,8 +59,8 @@ async function preflight(o: SessionOptions): Promise<void> {
   const tools: ToolName[] = ["qemu-system-x86_64", "setpriv", "xorriso", ...(o.uefi ? (["ovmf"] as const) : [])];
   await requireTools(tools, "booting the medium");
   await checkAccel(o.accel ?? "tcg");
-  await checkMedium(o.iso);
-  checkDom0Fits(parseMarkerMemory(await readMediumMarker(o.iso)), o.memoryMiB ?? DEFAULT_MEMORY_MIB);
+  const marker = o.pxe ? await checkPxeTree(o.iso, o.uefi ? "uefi" : "bios") : await checkMedium(o.iso).then(() => readMediumMarker(o.iso));
+  checkDom0Fits(parseMarkerMemory(marker), o.memoryMiB ?? DEFAULT_MEMORY_MIB);
 }
 
 /** Starts QEMU on the medium with the console and events channels read into an Expecter. */
@@ -74,7 +78,7 @@ export async function startBoot(o: SessionOptions): Promise<BootSession> {
   const qmpSocket = o.qmp ? join(dir, "qmp.sock") : undefined;
   const argv = qemuArgv({
     medium: resolve(o.iso),
-    media: o.usb ? "usb" : "cdrom",
+    media: o.pxe ? "pxe" : o.usb ? "usb" : "cdrom",
     firmware: o.uefi ? "uefi" : "bios",
     ovmfVars,
     memoryMiB: o.memoryMiB ?? DEFAULT_MEMORY_MIB,

@@ -7,6 +7,7 @@ import layer from "./layer.ts";
 import menu from "./menu.ts";
 import pool from "./pool.ts";
 import prune from "./prune.ts";
+import pxe from "./pxe.ts";
 import rootfs from "./rootfs.ts";
 import script from "./script.ts";
 import squashfs from "./squashfs.ts";
@@ -24,5 +25,6 @@ export const STAGES: Record<string, Stage> = {
   "guests-medium": guestsMedium,
   menu,
   iso,
+  pxe,
 };
 export type StageName = string;

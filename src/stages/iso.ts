@@ -86,7 +86,7 @@ export const GUESTS_TREE = "tree";
  * the guests tree, placed at the same paths on the medium (each layer image once).
  */
 export function treeFiles(
-  opts: IsoOptions,
+  opts: Pick<IsoOptions, "memtest">,
   dirs: { menu: string; dom0: string; guests: string },
   guestFiles: readonly string[],
 ): [string, string][] {
@@ -100,7 +100,7 @@ export function treeFiles(
 }
 
 /** Files below `dir`, relative to it, sorted. */
-async function filesBelow(dir: string, rel = ""): Promise<string[]> {
+export async function filesBelow(dir: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
     const p = rel ? `${rel}/${e.name}` : e.name;
@@ -110,7 +110,7 @@ async function filesBelow(dir: string, rel = ""): Promise<string[]> {
   return out.sort();
 }
 
-export function markerText(opts: IsoOptions): string {
+export function markerText(opts: Pick<IsoOptions, "label" | "dom0MemoryMiB">): string {
   return `livedeck medium\nlabel=${opts.label}\ndom0_memory_mib=${opts.dom0MemoryMiB}\n`;
 }
 

@@ -31,6 +31,7 @@ describe("boot flags", () => {
       iso: "x.iso",
       uefi: true,
       usb: true,
+      pxe: false,
       memoryMiB: 1024,
       timeoutMs: 30_000,
       expect: ["A", "B C"],

@@ -56,6 +56,8 @@ describe("menuVars", () => {
       append: "livedeck.test=boot-check",
       root: "",
       memtest: true,
+      net: false,
+      ramNote: "",
     });
   });
 
@@ -210,7 +212,7 @@ describe("templates are strict", () => {
     [
       "a partial's parameter",
       `{{> xen-entry id="x" heading="'x'" xen="" linux=""}}\n`,
-      "an argument of if is not defined (line:col 7:121)",
+      "an argument of if is not defined (line:col 10:121)",
     ],
   ])("%s that is not defined is an error", (_, text, message) => {
     const e = userError(() => renderMenu(vars, withMain(text)));
