@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { cp, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseLock } from "../../src/lock/lock-file.ts";
 import { livedeck, ROOT } from "../helpers/cli.ts";
 import { TEST_STORE } from "../helpers/ci-iso.ts";
@@ -42,6 +42,10 @@ beforeAll(async () => {
   const r = await build();
   expect(r.exitCode, String(r.stderr)).toBe(0);
   lockText = await readFile(lockFile, "utf8");
+});
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("lock file (real mmdebstrap, mirror index and CLI)", () => {

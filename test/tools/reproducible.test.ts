@@ -50,6 +50,7 @@ async function buildInto(deck: string, store: string, out: string, tz: string) {
 
 afterAll(async () => {
   await rm(B_STORE, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("reproducible medium", () => {
