@@ -30,6 +30,7 @@ describe("plan of the default deck", () => {
       "rootfs:dom0",
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
       "rootfs:guest-base",
       "squashfs:guest-base",
       "layer:jeos",
@@ -54,7 +55,9 @@ describe("plan of the default deck", () => {
       "layer:jeos": "squashfs:jeos",
       "layer:server": "squashfs:server",
       pool: "pool",
+      switcher: "switcher-medium",
     });
+    expect(consumes("switcher-medium")).toEqual({ rootfs: "rootfs:dom0", dom0: "prune:dom0" });
     expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "layer:server" });
     expect(consumes("iso")).toEqual({ menu: "menu", dom0: "dom0-initrd", guests: "guests-medium" });
     const medium = steps.find((s) => s.key === "guests-medium")!.options as {
@@ -135,12 +138,15 @@ describe("step selection", () => {
     expect([...descendants(steps, selectSteps(steps, "prune:dom0", "--from"))]).toEqual([
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
+      "guests-medium",
       "iso",
     ]);
     expect([...descendants(steps, selectSteps(steps, "rootfs:dom0", "--from"))]).toEqual([
       "rootfs:dom0",
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
       "guest-initrd",
       "guests-medium",
       "iso",
