@@ -110,7 +110,7 @@ describe("the CI deck's medium boots into the console switcher", () => {
           s,
           (m) => m.marker.kind === "switcher-ready",
           "LIVEDECK-SWITCHER-READY",
-          4 * MINUTE,
+          8 * MINUTE,
         );
         expect(ready.source).toBe("events");
         const readyAt = Date.now();
