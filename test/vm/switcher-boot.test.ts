@@ -175,7 +175,7 @@ describe("the CI deck's medium boots into the console switcher", () => {
         const rss = await run(
           s,
           t,
-          "for p in $(busybox pidof node); do echo RSS $p $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$p/status); done; free -m | sed -n 2p",
+          "for p in $(busybox pidof node); do echo RSS $p $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$p/status); done; busybox free -m | sed -n 2p",
           "DOM0-SHELL",
           2 * MINUTE,
         );
