@@ -53,17 +53,17 @@ async function select(s: BootSession, t: SerialTerm, name: string): Promise<void
  * Enter on the selected guest, then a carriage return every 25 ms until the guest's shell answers
  * with a prompt: the time from the key to the guest's console on the serial line.
  */
-async function attach(s: BootSession, t: SerialTerm): Promise<number> {
+async function attach(s: BootSession, t: SerialTerm, timeoutMs = 60_000): Promise<number> {
   const from = t.raw.length;
   const t0 = Date.now();
   s.send("\r");
   for (;;) {
     const hit = t.matchedAt(/[#$] $/m, from);
     if (hit) return hit.at - t0;
-    if (Date.now() - t0 > 60_000)
+    if (Date.now() - t0 > timeoutMs)
       throw new Error(`no guest prompt after Enter:\n${JSON.stringify(t.raw.slice(from))}`);
     s.send("\r");
-    await sleep(25);
+    await sleep(Date.now() - t0 > 5_000 ? 1_000 : 25);
   }
 }
 
@@ -92,8 +92,10 @@ describe("the CI deck's medium boots into the console switcher", () => {
     "lists the guests, attaches and types in them, comes back with Ctrl-], pauses and resumes, opens the dom0 shell",
     async () => {
       await requireTools(["tmux"], "the switcher's vm test");
-      // deb stays on the medium (listed, stopped): two busybox guests keep a loaded host's boot short.
-      const iso = await buildCiIso({ append: "livedeck.guests=micro1,micro2" });
+      // Only micro1 autostarts; micro2 is started from the switcher (its start action) and deb stays
+      // on the medium, listed as stopped: guests created one at a time survive a loaded host, where
+      // concurrent creations get their hotplug scripts killed by libxl's timeout.
+      const iso = await buildCiIso({ append: "livedeck.guests=micro1" });
       const t = new SerialTerm();
       await t.start();
       let initAt = 0;
@@ -122,22 +124,11 @@ describe("the CI deck's medium boots into the console switcher", () => {
         let screen = await t.waitFor(listShown, "micro1, micro2 and deb in the list", 2 * MINUTE);
         expect(screen).toMatch(/livedeck {2}dom0 \d+\/\d+M free {2}Xen 4\.17/);
 
-        for (const g of ["micro1", "micro2"]) {
-          const m = await waitMarker(
-            s,
-            (x) =>
-              (x.marker.kind === "guest-ready" || x.marker.kind === "guest-failed") &&
-              x.text.includes(` ${g} `),
-            `${g} ready`,
-            8 * MINUTE,
-          );
-          expect(m.text).toMatch(new RegExp(`^LIVEDECK-GUEST-READY ${g} cold `));
-          expect(m.source).toBe("events");
-        }
-        screen = await t.waitFor(
-          (sc) => /running/.test(rowOf(sc, "micro2") ?? ""),
-          "micro2 running",
-          2 * MINUTE,
+        // micro1 up and reported ready by dom0's supervisor (BOOT column "cold", from xenstore).
+        await t.waitFor(
+          (sc) => / running .* cold/.test(rowOf(sc, "micro1") ?? ""),
+          "micro1 running, cold",
+          8 * MINUTE,
         );
 
         // Attach to micro1, run a command there, come back.
@@ -148,13 +139,22 @@ describe("the CI deck's medium boots into the console switcher", () => {
         expect(await t.screen()).toContain("IN-MICRO1-42");
         const back1 = await detach(s, t);
 
-        // Key press → the other guest's console.
+        // Start micro2 from the switcher, wait for its shell, run a command there.
         await select(s, t, "micro2");
-        const second = await attach(s, t);
+        s.send("s");
+        await t.waitFor((sc) => / running /.test(rowOf(sc, "micro2") ?? ""), "micro2 running", 8 * MINUTE);
+        await attach(s, t, 8 * MINUTE);
         expect(await run(s, t, "cat /proc/sys/kernel/hostname", "IN-MICRO2")).toMatch(/\bmicro2\r?\n/);
         const back2 = await detach(s, t);
+
+        // Key press → the other guest's console, both guests up.
+        await select(s, t, "micro1");
+        const second = await attach(s, t);
+        await run(s, t, "true", "AGAIN-MICRO1");
+        await detach(s, t);
+        await select(s, t, "micro2");
         figures.push(
-          `Enter → guest console answering: micro1 ${first} ms, micro2 ${second} ms (25 ms probes); Ctrl-] → list drawn ${back1} ms, ${back2} ms`,
+          `Enter → guest console answering: micro1 ${first} ms (first attach), ${second} ms (from micro2, 25 ms probes); Ctrl-] → list drawn ${back1} ms, ${back2} ms`,
         );
 
         // Pause and resume micro2.
@@ -191,18 +191,20 @@ describe("the CI deck's medium boots into the console switcher", () => {
         s.send("exit\r");
         await t.waitFor(listShown, "the list after the dom0 shell", MINUTE);
 
-        // Markers reached the events port while the switcher owned the console, and not the console.
+        // micro1's marker reached the events port while the switcher owned the console, and not the console.
         const readyMarkers = s.expecter.markers.filter((m) => m.marker.kind === "guest-ready");
         figures.push(
-          `guest ready markers (events port; switcher ready @${ready.seconds.toFixed(1)}s): ${readyMarkers
-            .map((m) => `${m.text} @${m.seconds.toFixed(1)}s`)
-            .join(", ")}`,
+          `guest ready markers (switcher ready @${ready.seconds.toFixed(1)}s): ${
+            readyMarkers.map((m) => `${m.text} @${m.seconds.toFixed(1)}s on ${m.source}`).join(", ") || "none"
+          }`,
         );
-        expect(readyMarkers.every((m) => m.source === "events")).toBe(true);
         const owned = t.raw.indexOf("livedeck: switcher: starting at");
         expect(owned).toBeGreaterThan(0);
         expect(t.raw.slice(owned)).not.toContain("LIVEDECK-GUEST-READY");
         expect(rowOf(await t.screen(), "deb")).toMatch(/ stopped /);
+        expect(readyMarkers.map((m) => [m.source, m.text.split(" ").slice(0, 3).join(" ")])).toEqual([
+          ["events", "LIVEDECK-GUEST-READY micro1 cold"],
+        ]);
       } finally {
         console.log(figures.join("\n"));
         console.log(`last screen:\n${await t.screen().catch(() => "?")}`);
