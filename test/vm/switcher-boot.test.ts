@@ -135,7 +135,7 @@ describe("the CI deck's medium boots into the console switcher", () => {
         await select(s, t, "micro1");
         const first = await attach(s, t);
         const out = await run(s, t, "cat /proc/sys/kernel/hostname", "IN-MICRO1");
-        expect(out).toMatch(/\bmicro1\r?\n/);
+        expect(out).toMatch(/\bmicro1\r*\n/);
         expect(await t.screen()).toContain("IN-MICRO1-42");
         const back1 = await detach(s, t);
 
@@ -144,7 +144,7 @@ describe("the CI deck's medium boots into the console switcher", () => {
         s.send("s");
         await t.waitFor((sc) => / running /.test(rowOf(sc, "micro2") ?? ""), "micro2 running", 8 * MINUTE);
         await attach(s, t, 8 * MINUTE);
-        expect(await run(s, t, "cat /proc/sys/kernel/hostname", "IN-MICRO2")).toMatch(/\bmicro2\r?\n/);
+        expect(await run(s, t, "cat /proc/sys/kernel/hostname", "IN-MICRO2")).toMatch(/\bmicro2\r*\n/);
         const back2 = await detach(s, t);
 
         // Key press → the other guest's console, both guests up.
