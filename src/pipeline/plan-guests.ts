@@ -18,6 +18,8 @@ export function planGuests(
   loaded: LoadedDeck,
   s: PlanSettings,
   common: { suite: string; mirror: string; epoch: number },
+  /** Key of the switcher-medium step whose files go below livedeck/switcher/, if any. */
+  switcher?: string,
 ) {
   const { deck } = loaded;
   const steps: Step[] = [];
@@ -97,7 +99,15 @@ export function planGuests(
     );
     consumes.pool = "pool";
   }
-  steps.push(step("guests-medium", "guests-medium", { network: deck.network, guests, pool }, consumes));
+  if (switcher) consumes.switcher = switcher;
+  steps.push(
+    step(
+      "guests-medium",
+      "guests-medium",
+      { network: deck.network, guests, pool, switcher: !!switcher },
+      consumes,
+    ),
+  );
   return { steps, medium: "guests-medium" };
 }
 

@@ -57,7 +57,16 @@ export function planSteps(loaded: LoadedDeck, s: PlanSettings): Step[] {
     ),
   );
 
-  const guests = planGuests(loaded, s, common);
+  // The console switcher dom0 boots into: its bundle and Node's runtime, on the medium.
+  steps.push(
+    step(
+      "switcher-medium",
+      "switcher-medium",
+      { epoch: s.epoch },
+      { rootfs: "rootfs:dom0", dom0: "prune:dom0" },
+    ),
+  );
+  const guests = planGuests(loaded, s, common, "switcher-medium");
   steps.push(...guests.steps);
 
   const menu = menuVars(deck, { append: s.append, memtest: true });

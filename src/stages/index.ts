@@ -11,6 +11,7 @@ import pxe from "./pxe.ts";
 import rootfs from "./rootfs.ts";
 import script from "./script.ts";
 import squashfs from "./squashfs.ts";
+import switcherMedium from "./switcher-medium.ts";
 
 /** Every stage, by name: the plan, `doctor` and the registry test walk this table. */
 export const STAGES: Record<string, Stage> = {
@@ -22,6 +23,7 @@ export const STAGES: Record<string, Stage> = {
   squashfs,
   "guest-initrd": guestInitrd,
   pool,
+  "switcher-medium": switcherMedium,
   "guests-medium": guestsMedium,
   menu,
   iso,

@@ -70,8 +70,12 @@ export class Controller {
     this.o.view.render(f);
   }
 
-  /** First refresh, then the timers: the backstop poll and a 1 s redraw for uptimes and progress. */
+  /**
+   * Drawn at once (the first `xl list -l` can wait seconds for a guest being created), then the
+   * first refresh, then the timers: the backstop poll and a 1 s redraw for uptimes and progress.
+   */
   async start(): Promise<void> {
+    this.draw();
     await this.refresh(true);
     this.timers.push(setInterval(() => void this.refresh(false), this.o.pollMs));
     this.timers.push(setInterval(() => this.draw(), 1_000));

@@ -21,6 +21,7 @@ describe("plan of guests", () => {
       "rootfs:dom0",
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
       "rootfs:guest-base",
       "squashfs:guest-base",
       "layer:debian",

@@ -30,6 +30,7 @@ describe("plan of the default deck", () => {
       "rootfs:dom0",
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
       "rootfs:guest-base",
       "squashfs:guest-base",
       "layer:jeos",
@@ -55,9 +56,11 @@ describe("plan of the default deck", () => {
       "layer:jeos": "squashfs:jeos",
       "layer:server": "squashfs:server",
       pool: "pool",
+      switcher: "switcher-medium",
     });
     expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "script:server" });
     expect(consumes("script:server")).toEqual({ base: "layer:server", under: "layer:jeos" });
+    expect(consumes("switcher-medium")).toEqual({ rootfs: "rootfs:dom0", dom0: "prune:dom0" });
     expect(consumes("iso")).toEqual({ menu: "menu", dom0: "dom0-initrd", guests: "guests-medium" });
     const medium = steps.find((s) => s.key === "guests-medium")!.options as {
       guests: { guest: { name: string }; layers: string[] }[];
@@ -139,12 +142,15 @@ describe("step selection", () => {
     expect([...descendants(steps, selectSteps(steps, "prune:dom0", "--from"))]).toEqual([
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
+      "guests-medium",
       "iso",
     ]);
     expect([...descendants(steps, selectSteps(steps, "rootfs:dom0", "--from"))]).toEqual([
       "rootfs:dom0",
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
       "guest-initrd",
       "guests-medium",
       "iso",
