@@ -11,7 +11,7 @@ import { ROOT } from "../helpers/cli.ts";
  * lines, run by the shells that run it for real: dash (dom0's /bin/sh) and busybox sh.
  */
 const PARAMS = join(ROOT, "initrd-skel/dom0/usr/lib/livedeck/params");
-const SHELLS = [["dash"], ["busybox", "sh"]] as const;
+const SHELLS: string[][] = [["dash"], ["busybox", "sh"]];
 const HASH6 =
   "$6$livedecksalt$20oho9r63jK9bxM4APNpbGBIoMoqQxZrRnZMdXmcODSaptXrOM7kEJsUdL5IsEQFqQ2Hs49vTHo2EsIqjOu6R1";
 const HASH5 = "$5$abc$j0suzzwAOGkw.isSjNaoGDAg3yNc88rekLN.R3TgVTA";
@@ -41,9 +41,9 @@ interface Parsed {
   console: string[];
 }
 
-async function parse(shell: readonly string[], cmdline: string): Promise<Parsed> {
+async function parse(shell: string[], cmdline: string): Promise<Parsed> {
   const out = join(dir, `params-${shell.join("-")}`);
-  const r = await execa(shell[0], [...shell.slice(1), PARAMS, cmdline], {
+  const r = await execa(shell[0]!, [...shell.slice(1), PARAMS, cmdline], {
     env: { LIVEDECK_ZONEINFO: join(dir, "zoneinfo"), LIVEDECK_LOCALES: join(dir, "locale"), LIVEDECK_PARAMS: out },
     reject: false,
   });
@@ -201,7 +201,7 @@ const BAD: [string, string][] = [
   ["livedeck.keymap=de", "ignored livedeck.keymap=de: unknown parameter"],
 ];
 
-describe.each(SHELLS)("params under %s", (...shell) => {
+describe.each(SHELLS.map((sh) => [sh.join(" "), sh] as const))("params under %s", (_name, shell) => {
   it.each(GOOD)("%s", async (cmdline, set) => {
     const p = await parse(shell, cmdline);
     expect(p.vars).toEqual({ ...DEFAULTS, ...set });
@@ -244,7 +244,7 @@ describe.each(SHELLS)("params under %s", (...shell) => {
     const cmdline = `livedeck.timezone=America/Sao_Paulo livedeck.rootpw=${HASH6} livedeck.verbose`;
     const p = await parse(shell, cmdline);
     const file = join(dir, `params-${shell.join("-")}`);
-    const r = await execa(shell[0], [...shell.slice(1), "-c", `. "$1"; printf '%s|%s|%s\\n' "$tz" "$rootpw" "$guest_params"`, "sh", file]);
+    const r = await execa(shell[0]!, [...shell.slice(1), "-c", `. "$1"; printf '%s|%s|%s\\n' "$tz" "$rootpw" "$guest_params"`, "sh", file]);
     expect(r.stdout).toBe(`${p.vars.tz}|${HASH6}|${p.vars.guest_params}`);
     expect(p.vars.tz).toBe("<-03>3");
   });

@@ -170,12 +170,12 @@ describe("renderMenu refuses bad variables", () => {
     [
       "append with a ;",
       { append: "a=1; reboot" },
-      "append: must be space-separated kernel arguments without quotes or $;{}",
+      "append: must be space-separated kernel arguments without quotes or ;{}",
     ],
     [
       "append with a quote",
       { append: `a="b c"` },
-      "append: must be space-separated kernel arguments without quotes or $;{}",
+      "append: must be space-separated kernel arguments without quotes or ;{}",
     ],
     ["lower-case label", { label: "demo" }, "label: must be 1-32 upper-case letters, digits or '_'"],
     ["title with a newline", { title: "a\nb" }, "title: must be one line without control characters"],
