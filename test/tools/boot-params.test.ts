@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bootParamProblem } from "../../src/deck/boot-params.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { ROOT } from "../helpers/cli.ts";
 
@@ -247,5 +248,21 @@ describe.each(SHELLS.map((sh) => [sh.join(" "), sh] as const))("params under %s"
     const r = await execa(shell[0]!, [...shell.slice(1), "-c", `. "$1"; printf '%s|%s|%s\\n' "$tz" "$rootpw" "$guest_params"`, "sh", file]);
     expect(r.stdout).toBe(`${p.vars.tz}|${HASH6}|${p.vars.guest_params}`);
     expect(p.vars.tz).toBe("<-03>3");
+  });
+});
+
+/** Rejected at boot only for what the medium lacks, so their form passes the deck's check. */
+const MEDIUM_ONLY = ["livedeck.timezone=Mars/Olympus", "livedeck.timezone=Europe/Fake", "livedeck.timezone=Europe", "livedeck.lang=fr_FR.UTF-8"];
+
+describe("the deck's boot.params check (src/deck/boot-params.ts) agrees with params on the corpus", () => {
+  const words = (cmdline: string) => cmdline.split(" ").filter((w) => w.startsWith("livedeck."));
+  it.each(GOOD.flatMap(([c]) => words(c)))("accepts %s", (w) => {
+    expect(bootParamProblem(w)).toBeUndefined();
+  });
+  it.each(BAD.map(([c]) => c).filter((c) => !MEDIUM_ONLY.includes(c)))("refuses %s", (w) => {
+    expect(bootParamProblem(w)).toBeTypeOf("string");
+  });
+  it.each(MEDIUM_ONLY)("leaves %s to the medium", (w) => {
+    expect(bootParamProblem(w)).toBeUndefined();
   });
 });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { Qmp } from "../../src/qemu/qmp.ts";
+import { startBoot } from "../../src/qemu/session.ts";
+import { buildCiIso } from "../helpers/ci-iso.ts";
+
+/**
+ * livedeck.toram: dom0 copies the guests' files into RAM; the CD is then taken out of the drive
+ * (QMP eject) and every guest still boots, the Debian one reading its layers and dom0's package
+ * pool from the copy (dom0's test hook `guests` runs apt in it).
+ */
+const MINUTE = 60_000;
+
+describe("livedeck.toram", () => {
+  it(
+    "copies the guests' files into RAM; with the CD ejected the guests start and pass the guests checks",
+    async () => {
+      const iso = await buildCiIso({ append: "livedeck.toram livedeck.test=guests" });
+      const s = await startBoot({ iso, qmp: true });
+      try {
+        const copied = await s.expect(/^livedeck: toram: copied \d+ MiB .* the medium can be removed$/, 5 * MINUTE);
+        console.log(copied.text);
+        const qmp = await Qmp.connect(s.qmpSocket!);
+        try {
+          await qmp.eject("medium");
+          const blocks = (await qmp.execute("query-block")) as { device: string; inserted?: unknown; tray_open?: boolean }[];
+          const cd = blocks.find((b) => b.device === "medium");
+          expect(cd?.inserted).toBeUndefined();
+          expect(cd?.tray_open).toBe(true);
+        } finally {
+          qmp.close();
+        }
+        await s.expect("LIVEDECK-DOM0-READY", 2 * MINUTE);
+        for (const g of ["micro1", "micro2", "deb"]) await s.expect(`LIVEDECK-GUEST-READY ${g}`, 6 * MINUTE);
+        const verdict = await s.expect(/^LIVEDECK-TEST /, 6 * MINUTE);
+        expect(verdict.text).toMatch(/^LIVEDECK-TEST PASS guests: .*apt-get update and download from dom0's pool in deb/);
+      } finally {
+        await s.stop();
+      }
+    },
+    40 * MINUTE,
+  );
+});
