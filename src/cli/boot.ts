@@ -17,6 +17,7 @@ interface BootFlags {
   interactive?: boolean;
   json?: boolean;
   log?: string;
+  append?: string;
 }
 
 function number(flag: string, value: string, hint: string): number {
@@ -63,6 +64,7 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
     expect: (f.expect ?? []).map(parseExpectation),
     accel: f.accel,
     logDir: f.log,
+    append: f.append,
   };
 }
 
@@ -128,6 +130,10 @@ export function registerBoot(program: Command): Command {
     .option("--accel <tcg|kvm>", "tcg, or kvm where /dev/kvm is real hardware", "tcg")
     .option("--interactive", `attach this terminal to the serial console (${QUIT_HELP})`)
     .option("--json", "print the result as JSON on stdout (everything else goes to stderr)")
+    .option(
+      "--append <args>",
+      'boot parameters added to every dom0 kernel line, on a copy of the medium (e.g. "livedeck.toram livedeck.nossh")',
+    )
     .option("--log <dir>", "write console.log, events.log and qemu.log here (default: a new temp dir)")
     .action(async (iso: string, flags: BootFlags) => {
       await runBoot(bootOptions(iso, flags), flags);

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { requireTools } from "../tools/doctor.ts";
 import type { ToolName } from "../tools/registry.ts";
+import { checkAppend, mediumWithAppend } from "./append.ts";
 import { OVMF_VARS, qemuArgv, type Accel, type HostForward } from "./argv.ts";
 import { checkAccel, checkDom0Fits, checkMedium, checkMemory, parseMarkerMemory, readMediumMarker } from "./checks.ts";
 import { BootFailed, type BootLogs } from "./errors.ts";
@@ -22,7 +23,9 @@ export interface SessionOptions {
   cpu?: string;
   /** Where console.log, events.log and qemu.log go; default a new livedeck-boot-* dir in the temp dir. */
   logDir?: string;
-  /** Open a QMP socket (logDir/qmp.sock) for screendumps. */
+  /** Boot parameters added to every dom0 kernel line, on a copy of the medium (src/qemu/append.ts). */
+  append?: string;
+  /** Open a QMP socket (logDir/qmp.sock) for screendumps and eject. */
   qmp?: boolean;
   /** false: no NIC. Default: user-mode e1000 with restrict=on. */
   net?: boolean;
@@ -56,6 +59,7 @@ async function preflight(o: SessionOptions): Promise<void> {
   await requireTools(tools, "booting the medium");
   await checkAccel(o.accel ?? "tcg");
   await checkMedium(o.iso);
+  if (o.append) checkAppend(o.append);
   checkDom0Fits(parseMarkerMemory(await readMediumMarker(o.iso)), o.memoryMiB ?? DEFAULT_MEMORY_MIB);
 }
 
@@ -73,7 +77,7 @@ export async function startBoot(o: SessionOptions): Promise<BootSession> {
   if (ovmfVars) await copyFile(OVMF_VARS, ovmfVars);
   const qmpSocket = o.qmp ? join(dir, "qmp.sock") : undefined;
   const argv = qemuArgv({
-    medium: resolve(o.iso),
+    medium: o.append ? await mediumWithAppend(resolve(o.iso), o.append, dir) : resolve(o.iso),
     media: o.usb ? "usb" : "cdrom",
     firmware: o.uefi ? "uefi" : "bios",
     ovmfVars,

@@ -14,8 +14,9 @@ describe("livedeck.toram", () => {
   it(
     "copies the guests' files into RAM; with the CD ejected the guests start and pass the guests checks",
     async () => {
-      const iso = await buildCiIso({ append: "livedeck.toram livedeck.test=guests" });
-      const s = await startBoot({ iso, qmp: true });
+      // the parameters come from `livedeck boot --append`'s way: a copy of the medium with a new grub.cfg
+      const iso = await buildCiIso();
+      const s = await startBoot({ iso, qmp: true, append: "livedeck.toram livedeck.test=guests" });
       try {
         const copied = await s.expect(/^livedeck: toram: copied \d+ MiB .* the medium can be removed$/, 5 * MINUTE);
         console.log(copied.text);
