@@ -112,7 +112,7 @@ const GOOD: [string, Partial<typeof DEFAULTS>][] = [
       guest_params: "livedeck.timezone=America/Sao_Paulo livedeck.tz=<-03>3",
     },
   ],
-  ["livedeck.net=dhcp", { net: "dhcp", guest_params: "livedeck.outside" }],
+  ["livedeck.net=dhcp", { net: "dhcp" }],
   [
     "livedeck.net=static:192.168.1.20/24,192.168.1.1,9.9.9.9",
     {
@@ -120,12 +120,11 @@ const GOOD: [string, Partial<typeof DEFAULTS>][] = [
       net_addr: "192.168.1.20/24",
       net_gw: "192.168.1.1",
       net_dns: "9.9.9.9",
-      guest_params: "livedeck.outside",
     },
   ],
   [
     "livedeck.net=static:10.0.0.2/8,10.0.0.1",
-    { net: "static", net_addr: "10.0.0.2/8", net_gw: "10.0.0.1", guest_params: "livedeck.outside" },
+    { net: "static", net_addr: "10.0.0.2/8", net_gw: "10.0.0.1" },
   ],
   [`livedeck.rootpw=${HASH6}`, { rootpw: HASH6, guest_params: `livedeck.rootpw=${HASH6}` }],
   [`livedeck.rootpw=${HASH5}`, { rootpw: HASH5, guest_params: `livedeck.rootpw=${HASH5}` }],
@@ -230,7 +229,7 @@ describe.each(SHELLS.map((sh) => [sh.join(" "), sh] as const))("params under %s"
       net: "static",
       net_addr: "1.2.3.4/24",
       net_gw: "1.2.3.1",
-      guest_params: "livedeck.nossh livedeck.outside",
+      guest_params: "livedeck.nossh",
     });
     expect(p.notes.map((n) => n.split(":")[0])).toEqual([
       "rejected livedeck.timezone=Nowhere/Land",

@@ -12,11 +12,11 @@ const MINUTE = 60_000;
 
 describe("livedeck.toram", () => {
   it(
-    "copies the guests' files into RAM; with the CD ejected the guests start and pass the guests checks",
+    "copies the guests' files into RAM; with the CD ejected the guests start and pass the guests checks (and livedeck.net=dhcp gives dom0 a lease)",
     async () => {
       // the parameters come from `livedeck boot --append`'s way: a copy of the medium with a new grub.cfg
       const iso = await buildCiIso();
-      const s = await startBoot({ iso, qmp: true, append: "livedeck.toram livedeck.test=guests" });
+      const s = await startBoot({ iso, qmp: true, append: "livedeck.toram livedeck.net=dhcp livedeck.test=guests" });
       try {
         const copied = await s.expect(/^livedeck: toram: copied \d+ MiB .* the medium can be removed$/, 5 * MINUTE);
         console.log(copied.text);
@@ -31,6 +31,9 @@ describe("livedeck.toram", () => {
           qmp.close();
         }
         await s.expect("LIVEDECK-DOM0-READY", 2 * MINUTE);
+        // livedeck.net=dhcp: dom0's NIC gets QEMU's user-mode network lease
+        const net = await s.expect(/^livedeck: outside network: dhcp on /, 2 * MINUTE);
+        expect(net.text).toMatch(/^livedeck: outside network: dhcp on \S+: 10\.0\.2\.15\/24, default route via 10\.0\.2\.2, DNS 10\.0\.2\.3$/);
         for (const g of ["micro1", "micro2", "deb"]) await s.expect(`LIVEDECK-GUEST-READY ${g}`, 6 * MINUTE);
         const verdict = await s.expect(/^LIVEDECK-TEST /, 6 * MINUTE);
         expect(verdict.text).toMatch(/^LIVEDECK-TEST PASS guests: .*apt-get update and download from dom0's pool in deb/);
