@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { startBoot, type BootSession } from "../../src/qemu/session.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
@@ -37,7 +38,7 @@ function shell(s: BootSession, lines: string[]) {
 
 describe("boot parameters", () => {
   it(
-    "livedeck.guests, timezone, nossh and rootpw apply in dom0 and the guests",
+    "livedeck.guests, timezone, nossh, rootpw, aptupdate and verbose apply in dom0 and the guests",
     async () => {
       const iso = await buildCiIso({
         files: { "debssh.yaml": DEBSSH },
@@ -45,7 +46,7 @@ describe("boot parameters", () => {
           d
             .replace("    flavour: debian", "    flavour: debssh")
             .replace("boot:\n", `boot:\n  params: [livedeck.timezone=${ZONE}, livedeck.nossh]\n`),
-        append: `livedeck.guests=micro1,deb livedeck.rootpw=${HASH}`,
+        append: `livedeck.guests=micro1,deb livedeck.rootpw=${HASH} livedeck.aptupdate livedeck.verbose`,
       });
       const lines: string[] = [];
       let raw = "";
@@ -92,6 +93,11 @@ describe("boot parameters", () => {
         expect(ssh).toContain("LDS-deb 0 /usr/sbin/sshd");
         expect(await sh("echo LDN $(grep -c 'ssh not started (livedeck.nossh)' /var/log/xen/console/guest-deb.log) $(cat /proc/[0-9]*/comm | grep -c sshd)")).toContain("LDN 1 0");
 
+        // aptupdate: the Debian guest refreshed its package lists from dom0's pool before it was ready
+        expect(
+          await sh("echo LDA $(grep -c \"apt-get update (dom0's package pool): ok\" /var/log/xen/console/guest-deb.log)"),
+        ).toContain("LDA 1");
+
         // root's password: the hash is in the guests' shadow, and a real login in dom0 takes it
         for (const g of ["micro1", "deb"]) {
           expect(await sh(`guest-shell ${g} 120 'echo LDP-${g} $(grep -c "^root:.6.livedecksalt.20oho9r63" /etc/shadow)'`)).toContain(
@@ -120,6 +126,10 @@ describe("boot parameters", () => {
       } finally {
         await s.stop();
       }
+      // verbose: each guest's console relayed to dom0's, with its kernel's messages (no quiet)
+      const consoleLog = (await readFile(s.logs.console, "utf8")).replaceAll("\r", "");
+      expect(consoleLog).toMatch(/^deb\| \[\s*[\d.]+\] Linux version /m);
+      expect(consoleLog).toMatch(/^micro1\| LIVEDECK-GUEST-READY micro1$/m);
     },
     40 * MINUTE,
   );
