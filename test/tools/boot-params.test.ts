@@ -265,3 +265,26 @@ describe("the deck's boot.params check (src/deck/boot-params.ts) agrees with par
     expect(bootParamProblem(w)).toBeUndefined();
   });
 });
+
+describe("guest-extra: the boot parameters on a guest's kernel command line", () => {
+  const GUEST_EXTRA = join(ROOT, "initrd-skel/dom0/usr/lib/livedeck/guest-extra");
+  const config = `name = "deb"\nkernel = "/run/medium/livedeck/guest/vmlinuz"\nextra = "console=hvc0 quiet livedeck.name=deb"\nmemory = 128\n`;
+
+  async function extra(guestParams: string, cfg = config) {
+    await writeFile(join(dir, "guest.cfg"), cfg);
+    await writeFile(join(dir, "gparams"), `label='LIVEDECK'\nguest_params='${guestParams}'\n`);
+    return execa("dash", [GUEST_EXTRA, join(dir, "guest.cfg")], { env: { LIVEDECK_PARAMS: join(dir, "gparams") } });
+  }
+
+  it("overrides extra= with the config's words, then the parameters", async () => {
+    const r = await extra("livedeck.timezone=Asia/Kolkata livedeck.tz=IST-5:30 livedeck.nossh");
+    expect(r.stdout).toBe('extra="console=hvc0 quiet livedeck.name=deb livedeck.timezone=Asia/Kolkata livedeck.tz=IST-5:30 livedeck.nossh"');
+  });
+
+  it("prints nothing without parameters, and refuses to pass more than Xen's 1023 bytes", async () => {
+    expect((await extra("")).stdout).toBe("");
+    const long = await extra(`livedeck.rootpw=${"x".repeat(1000)}`);
+    expect(long.stdout).toBe("");
+    expect(long.stderr).toContain("the boot parameters do not fit on the guest's command line; not passed");
+  });
+});
