@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { startBoot, type BootSession } from "../../src/qemu/session.ts";
+import { startBoot } from "../../src/qemu/session.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
+import { consoleShell } from "../helpers/console-shell.ts";
 
 /**
  * Boot parameters on a real boot of the CI deck: some as the deck's defaults (boot.params), some
@@ -23,18 +24,6 @@ services: [ssh]
 `;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** dom0's console shell: type a command, wait for its end mark, return the console lines between. */
-function shell(s: BootSession, lines: string[]) {
-  let n = 0;
-  return async (cmd: string, timeoutMs = 3 * MINUTE): Promise<string[]> => {
-    const tag = `LDQ${++n}`;
-    const from = lines.length;
-    s.send(`${cmd}; echo ${tag}-$((6*7))\r`);
-    await s.expect(new RegExp(`^${tag}-42$`), timeoutMs);
-    return lines.slice(from);
-  };
-}
 
 describe("boot parameters", () => {
   it(
@@ -60,21 +49,7 @@ describe("boot parameters", () => {
         await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
         await s.expect("LIVEDECK-GUEST-READY micro1", 10 * MINUTE);
         await s.expect("LIVEDECK-GUEST-READY deb", 20 * MINUTE);
-        // the console shell may still be starting: type until it answers
-        let answered = false;
-        const typing = (async () => {
-          while (!answered) {
-            s.send("echo SHELL-$((6*7))\r");
-            await sleep(3000);
-          }
-        })();
-        try {
-          await s.expect(/^SHELL-42$/, 2 * MINUTE);
-        } finally {
-          answered = true;
-          await typing;
-        }
-        const sh = shell(s, lines);
+        const sh = await consoleShell(s, lines);
 
         // only the guests asked for were started
         const started = await sh("until [ -e /run/livedeck/autostart-done ]; do sleep 1; done; echo LDG $(xl list | awk 'NR > 1 { print $1 }' | sort | tr '\\n' ' ')");
