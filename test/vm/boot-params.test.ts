@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { startBoot } from "../../src/qemu/session.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
@@ -27,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("boot parameters", () => {
   it(
-    "livedeck.guests, timezone, nossh, rootpw, aptupdate and verbose apply in dom0 and the guests",
+    "livedeck.guests, timezone, nossh, rootpw and aptupdate apply in dom0 and the guests",
     async () => {
       const iso = await buildCiIso({
         files: { "debssh.yaml": DEBSSH },
@@ -36,7 +35,7 @@ describe("boot parameters", () => {
             .replace("    flavour: debian", "    flavour: debssh")
             .replace("boot:\n", `boot:\n  params: [livedeck.timezone=${ZONE}, livedeck.nossh]\n`),
         // guest-timeout: under a loaded TCG host a Debian guest can take minutes
-        append: `livedeck.guests=micro1,deb livedeck.rootpw=${HASH} livedeck.aptupdate livedeck.verbose livedeck.guest-timeout=1200`,
+        append: `livedeck.guests=micro1,deb livedeck.rootpw=${HASH} livedeck.aptupdate livedeck.guest-timeout=1200`,
       });
       const lines: string[] = [];
       let raw = "";
@@ -102,10 +101,6 @@ describe("boot parameters", () => {
       } finally {
         await s.stop();
       }
-      // verbose: each guest's console relayed to dom0's, with its kernel's messages (no quiet)
-      const consoleLog = (await readFile(s.logs.console, "utf8")).replaceAll("\r", "");
-      expect(consoleLog).toMatch(/^deb\| \[\s*[\d.]+\] Linux version /m);
-      expect(consoleLog).toMatch(/^micro1\| LIVEDECK-GUEST-READY micro1$/m);
     },
     55 * MINUTE,
   );
