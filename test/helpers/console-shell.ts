@@ -25,7 +25,12 @@ export async function consoleShell(s: BootSession, lines: string[], timeoutMs = 
   return async (cmd: string, ms = 3 * 60_000): Promise<string[]> => {
     const tag = `LDQ${++n}`;
     const from = lines.length;
-    s.send(`${cmd}; echo ${tag}-$((6*7))\r`);
+    // Xen's console drops input typed too fast: a long line goes in small pieces
+    const line = `${cmd}; echo ${tag}-$((6*7))\r`;
+    for (let i = 0; i < line.length; i += 16) {
+      s.send(line.slice(i, i + 16));
+      await sleep(100);
+    }
     await s.expect(new RegExp(`^${tag}-42$`), ms);
     return lines.slice(from);
   };
