@@ -18,6 +18,7 @@ interface BootFlags {
   interactive?: boolean;
   json?: boolean;
   log?: string;
+  append?: string;
 }
 
 function number(flag: string, value: string, hint: string): number {
@@ -56,6 +57,11 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
   const timeout = number("--timeout", f.timeout, "seconds per marker, e.g. --timeout 180");
   if (timeout <= 0) throw new UserError(`--timeout: ${timeout} s is not positive`, "e.g. --timeout 180");
   if (f.usb && f.pxe) throw new UserError("--usb and --pxe: a boot is from one medium", "give one of them");
+  if (f.append && f.pxe)
+    throw new UserError(
+      "--append with --pxe: only an ISO's menu is rewritten for a boot",
+      "build the PXE tree with `livedeck build --append ARGS --format pxe`",
+    );
   return {
     iso,
     uefi: f.uefi === true,
@@ -66,6 +72,7 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
     expect: (f.expect ?? []).map(parseExpectation),
     accel: f.accel,
     logDir: f.log,
+    append: f.append,
   };
 }
 
@@ -74,7 +81,11 @@ function say(line: string): void {
 }
 
 function describe(o: BootOptions): string {
-  const how = [o.uefi ? "UEFI" : "BIOS", o.pxe ? "PXE" : o.usb ? "USB stick" : "CD", (o.accel ?? "tcg").toUpperCase()];
+  const how = [
+    o.uefi ? "UEFI" : "BIOS",
+    o.pxe ? "PXE" : o.usb ? "USB stick" : "CD",
+    (o.accel ?? "tcg").toUpperCase(),
+  ];
   return `booting ${o.iso} (${how.join(", ")}, ${o.memoryMiB} MiB)`;
 }
 
@@ -132,6 +143,10 @@ export function registerBoot(program: Command): Command {
     .option("--accel <tcg|kvm>", "tcg, or kvm where /dev/kvm is real hardware", "tcg")
     .option("--interactive", `attach this terminal to the serial console (${QUIT_HELP})`)
     .option("--json", "print the result as JSON on stdout (everything else goes to stderr)")
+    .option(
+      "--append <args>",
+      'boot parameters added to every dom0 kernel line, on a copy of the medium (e.g. "livedeck.toram livedeck.nossh")',
+    )
     .option("--log <dir>", "write console.log, events.log and qemu.log here (default: a new temp dir)")
     .action(async (iso: string, flags: BootFlags) => {
       await runBoot(bootOptions(iso, flags), flags);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OUTPUT_NAMES } from "../pipeline/outputs.ts";
+import { BootParam } from "./boot-params.ts";
 import { size } from "./size.ts";
 
 /**
@@ -108,6 +109,12 @@ export const DeckSchema = z
           .regex(/^[A-Z0-9_]{1,32}$/, "must be 1-32 upper-case letters, digits or '_' (ISO volume id)")
           .default("LIVEDECK")
           .describe("volume label dom0 finds its medium by"),
+        params: z
+          .array(BootParam)
+          .default([])
+          .describe(
+            "default livedeck.* boot parameters on every Xen menu entry, e.g. [livedeck.timezone=Europe/Berlin, livedeck.nossh]; `build --append` adds to them",
+          ),
       })
       .strict()
       .default({}),

@@ -26,6 +26,7 @@ export const TOOLS = {
   "qemu-img": { pkg: "qemu-utils", why: "convert disk images" },
   ovmf: { pkg: "ovmf", why: "boot the medium under UEFI", path: "/usr/share/OVMF/OVMF_CODE_4M.fd" },
   busybox: { pkg: "busybox-static", why: "micro guests" },
+  dash: { pkg: "dash", why: "run dom0's shell scripts in tests (dom0's /bin/sh)" },
   shellcheck: { pkg: "shellcheck", why: "lint the initrd shell scripts (tests)" },
   tmux: { pkg: "tmux", why: "drive the console UI in tests" },
   chroot: { pkg: "coreutils", why: "run user scripts inside a root filesystem" },

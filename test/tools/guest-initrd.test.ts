@@ -166,6 +166,8 @@ describe("guest-initrd stage with real zstd, read back with cpio", () => {
       "etc/inittab",
       "usr/lib/livedeck/guest-up",
       "usr/lib/livedeck/udhcpc.script",
+      "usr/lib/livedeck/apply-params",
+      "usr/lib/livedeck/apt-refresh",
       MODULE_LIST,
     ]) {
       expect(names).toContain(p);
@@ -232,7 +234,7 @@ describe("guest-initrd stage with real zstd, read back with cpio", () => {
   }
 
   it("has shellcheck-clean scripts in initrd-skel/guest", async () => {
-    const scripts = ["init", "usr/lib/livedeck/guest-up", "usr/lib/livedeck/udhcpc.script"].map((s) =>
+    const scripts = ["init", ...["guest-up", "udhcpc.script", "apply-params", "apt-refresh"].map((s) => `usr/lib/livedeck/${s}`)].map((s) =>
       join(SKEL, s),
     );
     const r = await execa("shellcheck", scripts, { reject: false });

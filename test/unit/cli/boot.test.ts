@@ -26,6 +26,8 @@ describe("boot flags", () => {
       "B C",
       "--log",
       "/l",
+      "--append",
+      "livedeck.toram livedeck.nossh",
     ]);
     expect(bootOptions("x.iso", opts.opts() as never)).toEqual({
       iso: "x.iso",
@@ -37,6 +39,7 @@ describe("boot flags", () => {
       expect: ["A", "B C"],
       accel: "tcg",
       logDir: "/l",
+      append: "livedeck.toram livedeck.nossh",
     });
   });
 

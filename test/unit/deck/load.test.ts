@@ -77,7 +77,7 @@ describe("defaults", () => {
       },
       guests: [],
       network: { mode: "routed", subnet: "172.20.216.0/24" },
-      boot: { timeout: 5, default: "demo", label: "LIVEDECK" },
+      boot: { timeout: 5, default: "demo", label: "LIVEDECK", params: [] },
       target: { memory: 3072 },
       outputs: ["iso"],
     });
