@@ -172,11 +172,11 @@ export async function loadDeck(deckPath: string): Promise<LoadedDeck> {
 }
 
 /**
- * Xen keeps memory for itself (heap, frame table, dom0's page tables) and takes some per domain
- * beyond its RAM (p2m, rings): measured as xl info's total minus free minus dom0 under QEMU -m 3072.
- * The per-guest figure is the one guests-up checks at boot (OVERHEAD_MIB).
+ * What Xen keeps for itself beside dom0 (heap, frame table, dom0's page tables): a margin, the same
+ * one `livedeck boot` keeps when it sizes a VM for a medium (src/qemu/checks.ts). Each guest also
+ * costs a little beyond its RAM (p2m, rings): the figure guests-up checks at boot (OVERHEAD_MIB).
  */
-export const XEN_RESERVED_MIB = 128;
+export const XEN_RESERVED_MIB = 256;
 export const GUEST_OVERHEAD_MIB = 8;
 
 /** What the autostart guests, dom0 and Xen need of the PC's RAM, in MiB. */

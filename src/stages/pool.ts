@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { copyFile, link, mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -13,6 +12,7 @@ import {
 } from "../formats/apt-repo.ts";
 import { readBodies } from "../formats/tar-tree.ts";
 import { fetchDebs } from "../lock/fetch-debs.ts";
+import { hashFile } from "../pipeline/ids.ts";
 import { defineStage } from "../pipeline/stage.ts";
 
 /** Role prefix of the root filesystems whose packages go into the pool: `rootfs:<flavour>`. */
@@ -30,12 +30,6 @@ export const PoolOptions = z
     mirror: z.string().optional().describe("deb822 sources to download .debs the cache lacks from"),
   })
   .strict();
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /**
  * The package pool dom0 serves to the guests: every .deb installed in the consumed root
@@ -64,7 +58,8 @@ export default defineStage({
     if (ctx.options.mirror) {
       // the pool must not depend on what the cache happens to hold: fetch what it lacks
       const absent = [];
-      for (const p of pkgs.values()) if (!(await stat(join(ctx.cache.debs, debFileName(p))).catch(() => null))) absent.push(p);
+      for (const p of pkgs.values())
+        if (!(await stat(join(ctx.cache.debs, debFileName(p))).catch(() => null))) absent.push(p);
       await fetchDebs(ctx.cache.debs, ctx.options.mirror, absent, ctx.key);
     }
     const dir = join(ctx.out, "pool");
@@ -83,7 +78,7 @@ export default defineStage({
       await link(src, join(dir, name)).catch(() => copyFile(src, join(dir, name)));
       entries.push({
         pkg: p,
-        text: packagesParagraph(p, { name, size: st.size, sha256: await sha256File(src) }),
+        text: packagesParagraph(p, { name, size: st.size, sha256: await hashFile(src) }),
       });
       bytes += st.size;
     }

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -13,8 +12,9 @@ import {
   ramNote,
 } from "../formats/pxe-tree.ts";
 import { linkOrCopy } from "../pipeline/link-tree.ts";
+import { hashFile } from "../pipeline/ids.ts";
 import { defineStage } from "../pipeline/stage.ts";
-import { XEN_OVERHEAD_MIB } from "../qemu/checks.ts";
+import { XEN_RESERVED_MIB } from "../deck/load.ts";
 import { GUESTS_TREE, MARKER, MEMTEST, filesBelow, markerText, treeFiles } from "./iso.ts";
 
 /** The stage's output dir holds the tree as tree/: what `build` exports as out/<deck>-pxe/. */
@@ -29,12 +29,6 @@ export const PxeOptions = z
   })
   .strict();
 export type PxeOptions = z.infer<typeof PxeOptions>;
-
-async function sha256(file: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /**
  * The PXE tree: the ISO's tree laid out for a TFTP (or HTTP) server's root, with GRUB's network
@@ -64,7 +58,7 @@ export default defineStage({
     let filesBytes = 0;
     const entries = [];
     for (const path of guestFiles) {
-      entries.push({ path, sha256: await sha256(join(tree, path)) });
+      entries.push({ path, sha256: await hashFile(join(tree, path)) });
       filesBytes += (await stat(join(tree, path))).size;
     }
     const manifest = manifestText(entries);
@@ -73,7 +67,7 @@ export default defineStage({
       ...o.menu,
       net: { manifest: createHash("sha256").update(manifest).digest("hex") },
       ramNote: ramNote({
-        xenMiB: XEN_OVERHEAD_MIB,
+        xenMiB: XEN_RESERVED_MIB,
         dom0MiB: o.menu.dom0MemoryMiB,
         guestsMiB: o.guestsMemoryMiB,
         filesBytes,
