@@ -45,6 +45,7 @@ export class Controller {
   private quit!: () => void;
   readonly done = new Promise<void>((resolve) => (this.quit = resolve));
   attached = false;
+  private keysWhileAttached: string[] = [];
 
   constructor(private readonly o: ControllerOptions) {
     this.poller = new Poller(o.io, o.poll);
@@ -104,7 +105,12 @@ export class Controller {
   }
 
   key(k: string): void {
-    if (this.attached) return;
+    // The screen takes keys again (blessed resumes its input) a moment before the terminal run
+    // resolves: a key typed right after Ctrl-] is kept for then, not lost.
+    if (this.attached) {
+      this.keysWhileAttached.push(k);
+      return;
+    }
     const { ui, effect } = handleKey(this.ui, k, {
       rows: this.rows(),
       busy: new Set(this.ops.keys()),
@@ -188,6 +194,7 @@ export class Controller {
     } finally {
       this.attached = false;
       this.draw();
+      for (const k of this.keysWhileAttached.splice(0)) this.key(k);
     }
   }
 

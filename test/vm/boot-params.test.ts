@@ -35,7 +35,7 @@ describe("boot parameters", () => {
             .replace("    flavour: debian", "    flavour: debssh")
             .replace("boot:\n", `boot:\n  params: [livedeck.timezone=${ZONE}, livedeck.nossh]\n`),
         // guest-timeout: under a loaded TCG host a Debian guest can take minutes
-        append: `livedeck.guests=micro1,deb livedeck.rootpw=${HASH} livedeck.aptupdate livedeck.guest-timeout=1200`,
+        append: `livedeck.noswitcher livedeck.guests=micro1,deb livedeck.rootpw=${HASH} livedeck.aptupdate livedeck.guest-timeout=1200`,
       });
       const lines: string[] = [];
       let raw = "";

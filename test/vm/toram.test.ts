@@ -21,7 +21,7 @@ describe("livedeck.toram", () => {
       const s = await startBoot({
         iso,
         qmp: true,
-        append: "livedeck.toram livedeck.net=dhcp livedeck.guests=deb livedeck.aptupdate livedeck.guest-timeout=1200",
+        append: "livedeck.noswitcher livedeck.toram livedeck.net=dhcp livedeck.guests=deb livedeck.aptupdate livedeck.guest-timeout=1200",
         onLine: (source, text) => source === "console" && lines.push(text),
       });
       try {

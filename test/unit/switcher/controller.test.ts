@@ -121,6 +121,16 @@ describe("controller on the demo stand-in", () => {
     expect(view.ran).toEqual([demoConsoleArgv("tiny")]);
   });
 
+  it("a key typed as the console hands the terminal back is applied once the list is back", async () => {
+    const { c, view } = await setup();
+    const before = view.last.lines.findIndex((l) => l.startsWith(">"));
+    // blessed already takes keys again while the terminal run is still resolving
+    view.during = async () => void c.key("j");
+    c.key("enter");
+    await until(() => view.lines.includes("back from tiny's console"), "return");
+    await until(() => view.last.lines.findIndex((l) => l.startsWith(">")) === before + 1, "the selection move");
+  });
+
   it("a console that fails says why in the log pane", async () => {
     const { c, view } = await setup();
     view.next = {
