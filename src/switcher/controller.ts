@@ -45,7 +45,6 @@ export class Controller {
   private quit!: () => void;
   readonly done = new Promise<void>((resolve) => (this.quit = resolve));
   attached = false;
-  private keysWhileAttached: string[] = [];
 
   constructor(private readonly o: ControllerOptions) {
     this.poller = new Poller(o.io, o.poll);
@@ -105,12 +104,9 @@ export class Controller {
   }
 
   key(k: string): void {
-    // The screen takes keys again (blessed resumes its input) a moment before the terminal run
-    // resolves: a key typed right after Ctrl-] is kept for then, not lost.
-    if (this.attached) {
-      this.keysWhileAttached.push(k);
-      return;
-    }
+    // Keys that reach the switcher while a guest's console has the terminal are stale (the second
+    // event of the Enter that attached, keys read just before the hand-over): never replayed.
+    if (this.attached) return;
     const { ui, effect } = handleKey(this.ui, k, {
       rows: this.rows(),
       busy: new Set(this.ops.keys()),
@@ -190,11 +186,12 @@ export class Controller {
   private async inTerminal(argv: readonly string[], captureStderr = false): Promise<TerminalRun> {
     this.attached = true;
     try {
-      return await this.o.view.runInTerminal(argv, { captureStderr });
+      // Keys count again the moment the command exits (the screen is back): one typed right after
+      // Ctrl-] is not lost while the run's result is still on its way.
+      return await this.o.view.runInTerminal(argv, { captureStderr, onExit: () => (this.attached = false) });
     } finally {
       this.attached = false;
       this.draw();
-      for (const k of this.keysWhileAttached.splice(0)) this.key(k);
     }
   }
 
