@@ -51,10 +51,11 @@ describe("livedeck.toram", () => {
         ).toContain("LDA 1");
         // livedeck.net=dhcp: dom0's NIC got the lease of QEMU's user-mode network (restrict=on: an
         // address, but no router and no DNS server); net-up runs beside the rest, so wait for it
-        const net = /^livedeck: outside network: /;
+        // (it may land after a shell prompt: net-up prints whenever its lease comes)
+        const net = /livedeck: outside network: /;
         for (let i = 0; i < 120 && !lines.some((l) => net.test(l)); i++) await new Promise((r) => setTimeout(r, 1000));
         expect(lines.find((l) => net.test(l))).toMatch(
-          /^livedeck: outside network: dhcp on \S+: 10\.0\.2\.15\/24, no default route, no DNS server$/,
+          /livedeck: outside network: dhcp on \S+: 10\.0\.2\.15\/24, no default route, no DNS server$/,
         );
       } finally {
         await s.stop();
