@@ -1,15 +1,15 @@
 import { execa } from "execa";
-import { mkdir, mkdtemp, open, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TarWriter, type TarType } from "../../src/formats/tar.ts";
 import switcherMedium from "../../src/stages/switcher-medium.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { fakeElf } from "../helpers/elf.ts";
+import { writeRootfsTar, type RootfsEntry } from "../helpers/tars.ts";
 import { runStage } from "../helpers/stage-ctx.ts";
 
-type E = { name: string; type: TarType; body?: Buffer | string; linkname?: string; mode?: number };
+type E = RootfsEntry;
 
 const LIB = "usr/lib/x86_64-linux-gnu";
 const BUILTIN = "/usr/share/nodejs/acorn/dist/acorn.js";
@@ -39,11 +39,8 @@ function rootfs(): E[] {
   ];
 }
 
-async function writeTar(dir: string, entries: E[]): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const fh = await open(join(dir, "rootfs.tar"), "w");
-  const w = new TarWriter(fh);
-  // Every parent directory first, as a real rootfs tarball lists them.
+/** A rootfs tarball of `entries`, every parent directory listed first as in a real one. */
+function writeTar(dir: string, entries: E[]): Promise<string> {
   const dirs = [
     ...new Set(
       entries.flatMap((e) =>
@@ -54,29 +51,10 @@ async function writeTar(dir: string, entries: E[]): Promise<string> {
       ),
     ),
   ];
-  for (const e of [...dirs.sort().map((name): E => ({ name, type: "directory", mode: 0o755 })), ...entries]) {
-    const body = typeof e.body === "string" ? Buffer.from(e.body) : (e.body ?? Buffer.alloc(0));
-    const mode = e.mode ?? (e.type === "symlink" ? 0o777 : 0o644);
-    await w.add(
-      {
-        name: e.name,
-        type: e.type,
-        mode,
-        uid: 0,
-        gid: 0,
-        size: body.length,
-        mtime: 1,
-        linkname: e.linkname ?? "",
-        devmajor: 0,
-        devminor: 0,
-        pax: [],
-      },
-      e.type === "file" ? [body] : [],
-    );
-  }
-  await w.end();
-  await fh.close();
-  return dir;
+  return writeRootfsTar(dir, [
+    ...dirs.sort().map((name): E => ({ name, type: "directory", mode: 0o755 })),
+    ...entries,
+  ]);
 }
 
 describe("switcher-medium stage with real esbuild and mksquashfs, read back with unsquashfs", () => {
