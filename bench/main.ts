@@ -1,4 +1,6 @@
 import { benchBoot } from "./boot.ts";
+import { benchLayers } from "./layers.ts";
+import { benchPeers } from "./peers.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchStates } from "./states.ts";
 
@@ -6,6 +8,8 @@ import { benchStates } from "./states.ts";
 const BENCHES: Record<string, () => Promise<void>> = {
   pipeline: benchPipeline,
   boot: benchBoot,
+  layers: benchLayers,
+  peers: benchPeers,
   states: benchStates,
 };
 

@@ -10,6 +10,7 @@ import { formatTimeline, type TimelineEntry } from "../qemu/timeline.ts";
 interface BootFlags {
   uefi?: boolean;
   usb?: boolean;
+  pxe?: boolean;
   memory: string;
   timeout: string;
   expect?: string[];
@@ -17,6 +18,7 @@ interface BootFlags {
   interactive?: boolean;
   json?: boolean;
   log?: string;
+  append?: string;
 }
 
 function number(flag: string, value: string, hint: string): number {
@@ -54,15 +56,23 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
   }
   const timeout = number("--timeout", f.timeout, "seconds per marker, e.g. --timeout 180");
   if (timeout <= 0) throw new UserError(`--timeout: ${timeout} s is not positive`, "e.g. --timeout 180");
+  if (f.usb && f.pxe) throw new UserError("--usb and --pxe: a boot is from one medium", "give one of them");
+  if (f.append && f.pxe)
+    throw new UserError(
+      "--append with --pxe: only an ISO's menu is rewritten for a boot",
+      "build the PXE tree with `livedeck build --append ARGS --format pxe`",
+    );
   return {
     iso,
     uefi: f.uefi === true,
     usb: f.usb === true,
+    pxe: f.pxe === true,
     memoryMiB: number("--memory", f.memory, `MiB, e.g. --memory ${DEFAULT_MEMORY_MIB}`),
     timeoutMs: timeout * 1000,
     expect: (f.expect ?? []).map(parseExpectation),
     accel: f.accel,
     logDir: f.log,
+    append: f.append,
   };
 }
 
@@ -71,7 +81,11 @@ function say(line: string): void {
 }
 
 function describe(o: BootOptions): string {
-  const how = [o.uefi ? "UEFI" : "BIOS", o.usb ? "USB stick" : "CD", (o.accel ?? "tcg").toUpperCase()];
+  const how = [
+    o.uefi ? "UEFI" : "BIOS",
+    o.pxe ? "PXE" : o.usb ? "USB stick" : "CD",
+    (o.accel ?? "tcg").toUpperCase(),
+  ];
   return `booting ${o.iso} (${how.join(", ")}, ${o.memoryMiB} MiB)`;
 }
 
@@ -116,9 +130,10 @@ export function registerBoot(program: Command): Command {
       "Boot an ISO in QEMU (TCG, serial console) and wait for its boot markers in order; prints a timeline. " +
         "Markers are read on the console and on the second serial port (dom0's /dev/ttyS1).",
     )
-    .argument("<iso>", "the medium, e.g. out/demo.iso")
+    .argument("<iso>", "the medium, e.g. out/demo.iso (with --pxe a PXE tree, e.g. out/demo-pxe)")
     .option("--uefi", "boot with UEFI firmware (OVMF) instead of BIOS")
     .option("--usb", "attach the ISO as a USB stick instead of a CD")
+    .option("--pxe", "network-boot the PXE tree <iso> from QEMU's built-in DHCP and TFTP servers")
     .option("--memory <MiB>", "VM memory in MiB", String(DEFAULT_MEMORY_MIB))
     .option("--timeout <sec>", "seconds to wait for each marker", String(DEFAULT_TIMEOUT_MS / 1000))
     .option(
@@ -128,6 +143,10 @@ export function registerBoot(program: Command): Command {
     .option("--accel <tcg|kvm>", "tcg, or kvm where /dev/kvm is real hardware", "tcg")
     .option("--interactive", `attach this terminal to the serial console (${QUIT_HELP})`)
     .option("--json", "print the result as JSON on stdout (everything else goes to stderr)")
+    .option(
+      "--append <args>",
+      'boot parameters added to every dom0 kernel line, on a copy of the medium (e.g. "livedeck.toram livedeck.nossh")',
+    )
     .option("--log <dir>", "write console.log, events.log and qemu.log here (default: a new temp dir)")
     .action(async (iso: string, flags: BootFlags) => {
       await runBoot(bootOptions(iso, flags), flags);

@@ -1,19 +1,35 @@
 import { Command, CommanderError } from "commander";
 import { registerBoot } from "./boot.ts";
 import { registerBuild } from "./build.ts";
+import { registerDiff } from "./diff.ts";
 import { registerDoctor } from "./doctor.ts";
 import { EXIT, reportError } from "./exit.ts";
+import { registerLock } from "./lock.ts";
 import { registerPlan } from "./plan.ts";
 import { registerStore } from "./store.ts";
 import { registerSwitcher } from "./switcher.ts";
+import { registerUsb } from "./usb.ts";
 
 export function makeProgram(): Command {
   const program = new Command("livedeck")
-    .description("Build a bootable Xen live demo medium: RAM-resident dom0, preconfigured guests, a console switcher")
+    .description(
+      "Build a bootable Xen live demo medium: RAM-resident dom0, preconfigured guests, a console switcher",
+    )
     .version("0.1.0")
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerBuild, registerPlan, registerBoot, registerSwitcher, registerStore, registerDoctor]) register(program);
+  for (const register of [
+    registerBuild,
+    registerPlan,
+    registerBoot,
+    registerSwitcher,
+    registerStore,
+    registerUsb,
+    registerDoctor,
+    registerLock,
+    registerDiff,
+  ])
+    register(program);
   return program;
 }
 

@@ -155,22 +155,34 @@ export async function loadDeck(deckPath: string): Promise<LoadedDeck> {
       [],
     );
   }
-  const guestMem = deck.guests.reduce(
-    (sum, g) => sum + (g.memory ?? flavours.get(g.flavour)?.flavour.memory ?? 0),
-    0,
-  );
-  if (problems.length === 0 && guestMem + deck.dom0.memory > MAX_TOTAL_MIB) {
-    const total = `guests (${formatMiB(guestMem)}) and dom0 (${formatMiB(deck.dom0.memory)})`;
-    problems.push({
-      file,
-      ...at(d.parsed, ["guests"]),
-      key: "guests",
-      message: `${total} need ${formatMiB(guestMem + deck.dom0.memory)}: expected at most ${formatMiB(MAX_TOTAL_MIB)} in all`,
-    });
+  if (problems.length === 0) {
+    const need = memoryNeed(deck, (f) => flavours.get(f)?.flavour.memory ?? 0);
+    if (need.total > deck.target.memory) {
+      const parts = `the autostart guests (${formatMiB(need.guests)}), dom0 (${formatMiB(deck.dom0.memory)}) and Xen's own use (${formatMiB(need.xen)})`;
+      problems.push({
+        file,
+        ...at(d.parsed, ["guests"]),
+        key: "guests",
+        message: `${parts} need ${formatMiB(need.total)}: expected at most target.memory (${formatMiB(deck.target.memory)}), the RAM of the smallest PC this medium starts on; start fewer guests (autostart: false), give them less memory, or raise target.memory`,
+      });
+    }
   }
   if (problems.length) throw new DeckError(problems);
   return { deck, file, dir, flavours };
 }
 
-/** RAM the medium may ask of a PC, dom0 and guests together. */
-const MAX_TOTAL_MIB = 65536;
+/**
+ * What Xen keeps for itself beside dom0 (heap, frame table, dom0's page tables): a margin, the same
+ * one `livedeck boot` keeps when it sizes a VM for a medium (src/qemu/checks.ts). Each guest also
+ * costs a little beyond its RAM (p2m, rings): the figure guests-up checks at boot (OVERHEAD_MIB).
+ */
+export const XEN_RESERVED_MIB = 256;
+export const GUEST_OVERHEAD_MIB = 8;
+
+/** What the autostart guests, dom0 and Xen need of the PC's RAM, in MiB. */
+export function memoryNeed(deck: Deck, flavourMemory: (flavour: string) => number) {
+  const autostart = deck.guests.filter((g) => g.autostart);
+  const guests = autostart.reduce((sum, g) => sum + (g.memory ?? flavourMemory(g.flavour)), 0);
+  const xen = XEN_RESERVED_MIB + GUEST_OVERHEAD_MIB * autostart.length;
+  return { guests, xen, total: guests + deck.dom0.memory + xen };
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { OUTPUT_NAMES } from "../pipeline/outputs.ts";
+import { BootParam } from "./boot-params.ts";
 import { size } from "./size.ts";
 import { DEFAULT_STATE_CPUS } from "../formats/state-meta.ts";
 
@@ -25,6 +26,12 @@ export const FlavourSchema = z
       .default("minbase")
       .describe("built-in base (minbase: Debian minbase; busybox: a busybox-only initrd) or another flavour"),
     packages: z.array(debPackage).default([]).describe("Debian packages installed on top of the base"),
+    exclude: z
+      .array(z.string().regex(/^\/\S*$/, "must be an absolute path or glob, like /usr/share/doc/*"))
+      .default([])
+      .describe(
+        "paths dpkg leaves out when it installs this flavour's packages (dpkg path-exclude globs); packages installed later in the guest leave them out too",
+      ),
     memory: size(32, 65536).default("128M").describe("guest RAM"),
     vcpus: z.number().int().min(1).max(64).default(1).describe("guest virtual CPUs"),
     services: z.array(z.string()).default([]).describe("services started in the guest"),
@@ -103,6 +110,20 @@ export const DeckSchema = z
           .regex(/^[A-Z0-9_]{1,32}$/, "must be 1-32 upper-case letters, digits or '_' (ISO volume id)")
           .default("LIVEDECK")
           .describe("volume label dom0 finds its medium by"),
+        params: z
+          .array(BootParam)
+          .default([])
+          .describe(
+            "default livedeck.* boot parameters on every Xen menu entry, e.g. [livedeck.timezone=Europe/Berlin, livedeck.nossh]; `build --append` adds to them",
+          ),
+      })
+      .strict()
+      .default({}),
+    target: z
+      .object({
+        memory: size(1024, 1048576)
+          .default("3072M")
+          .describe("RAM of the smallest PC the medium must start on: Xen, dom0 and the autostart guests must fit"),
       })
       .strict()
       .default({}),

@@ -10,8 +10,12 @@ import { MENU_ENTRIES, type Deck } from "../deck/schema.ts";
 export const TEMPLATE_DIR = fileURLToPath(new URL("../../grub-templates/", import.meta.url));
 const MAIN = "grub.cfg.hbs";
 
-/** A kernel argument token GRUB passes through untouched: no quotes, `$`, `;`, braces or spaces. */
-const ARG = String.raw`[A-Za-z0-9_.,:=/+@%~-]+`;
+/**
+ * A kernel argument token: no quotes, `;`, braces or spaces. A `$` (crypt hashes in
+ * livedeck.rootpw) is allowed: such a token is single-quoted in the menu (grubArgs), so GRUB does not
+ * expand it and passes it on unchanged.
+ */
+const ARG = String.raw`[A-Za-z0-9_.,:=/+@%~$-]+`;
 
 /** Everything grub.cfg.hbs reads. All keys are required: the template is compiled strict. */
 export const MenuVarsSchema = z
@@ -31,9 +35,9 @@ export const MenuVarsSchema = z
       .string()
       .regex(
         new RegExp(`^(${ARG}( ${ARG})*)?$`),
-        "must be space-separated kernel arguments without quotes or $;{}",
+        "must be space-separated kernel arguments without quotes or ;{}",
       )
-      .describe("extra arguments on the dom0 kernel line of every Xen entry (test hooks, later issues)"),
+      .describe("extra arguments on the dom0 kernel line of every Xen entry (the deck's boot.params, then --append)"),
     root: z
       .string()
       .regex(
@@ -42,6 +46,16 @@ export const MenuVarsSchema = z
       )
       .describe("prefix of every path in the menu: '' on the ISO"),
     memtest: z.boolean().describe("whether the medium carries memtest86+ (adds the entry)"),
+    net: z
+      .union([z.literal(false), z.object({ manifest: z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256") }).strict()])
+      .default(false)
+      .describe("network boot (PXE tree): dom0 fetches the guests' files, checked against this manifest's sha256"),
+    ramNote: z
+      .string()
+      .max(120)
+      .regex(/^[^\x00-\x1f\x7f]*$/, "must be one line without control characters")
+      .default("")
+      .describe("appended to the default entry's heading: the RAM a network boot needs"),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -60,6 +74,8 @@ export interface MenuExtras {
   memtest?: boolean;
   append?: string;
   root?: string;
+  net?: MenuVars["net"];
+  ramNote?: string;
 }
 
 /** The menu variables of a deck; options that are not deck settings come from the plan. */
@@ -72,9 +88,11 @@ export function menuVars(deck: Deck, opts: MenuExtras = {}): MenuVars {
     label: deck.boot.label,
     dom0MemoryMiB: deck.dom0.memory,
     dom0Vcpus: deck.dom0.vcpus,
-    append: opts.append ?? "",
+    append: [...deck.boot.params, ...(opts.append ?? "").split(" ")].filter(Boolean).join(" "),
     root: opts.root ?? "",
     memtest: opts.memtest ?? true,
+    net: opts.net ?? false,
+    ramNote: opts.ramNote ?? "",
   };
   if (vars.defaultEntry === "memtest" && !vars.memtest) {
     throw new UserError(
@@ -146,11 +164,21 @@ function handlebars(templates: Templates): typeof Handlebars {
   return hb;
 }
 
+/** Kernel arguments as GRUB words: one with a `$` single-quoted, the others as they are. */
+export function grubArgs(args: string): string {
+  return args
+    .split(" ")
+    .filter(Boolean)
+    .map((a) => (a.includes("$") ? grubQuote(a) : a))
+    .join(" ");
+}
+
 /** Renders grub.cfg. Pure apart from reading the templates when none are given. */
 export function renderMenu(vars: MenuVars, templates: Templates = loadTemplates()): string {
   const checked = checkVars(vars);
   try {
-    return handlebars(templates).compile(templates.main.text, { noEscape: true, strict: true })(checked);
+    const text = handlebars(templates).compile(templates.main.text, { noEscape: true, strict: true });
+    return text({ ...checked, append: grubArgs(checked.append) });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const strict = /^"([^"]+)" not defined in .* - (\d+:\d+)$/.exec(msg);

@@ -1,6 +1,9 @@
 import { resolve } from "node:path";
 import { UserError } from "../errors.ts";
-import { exportFile, OUTPUTS, type OutputName } from "./outputs.ts";
+import { lockAfterBuild, lockBeforeBuild, type LockReport } from "../lock/build-lock.ts";
+import { readDeckLock } from "../lock/deck-lock.ts";
+import { writeManifest } from "../manifest/write.ts";
+import { exportFile, exportTree, OUTPUTS, type OutputDef, type OutputName } from "./outputs.ts";
 import { preflight, prepare } from "./prepare.ts";
 import { runSteps, selectRun, type StepResult } from "./runner.ts";
 
@@ -15,6 +18,8 @@ export interface BuildOptions {
   /** Overrides the deck's `outputs`. */
   formats?: OutputName[];
   verbose?: boolean;
+  /** Refuse to build unless the deck's lock covers it exactly (and never write the lock). */
+  locked?: boolean;
   renderer: "tty" | "plain" | "silent";
   signal: AbortSignal;
 }
@@ -25,6 +30,9 @@ export interface BuildResult {
   seconds: number;
   steps: StepResult[];
   outputs: { format: OutputName; path: string }[];
+  lock: LockReport;
+  /** out/<deck>.manifest.json, when the build reached the ISO. */
+  manifest?: string;
 }
 
 /**
@@ -33,26 +41,53 @@ export interface BuildResult {
  */
 export async function build(o: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
-  const { loaded, steps, store } = await prepare({ deck: o.deck, store: o.store, append: o.append });
+  const popts = { deck: o.deck, store: o.store, append: o.append, formats: o.formats };
+  const prepared = await prepare(popts);
+  const { loaded, store } = prepared;
   const formats = o.formats ?? loaded.deck.outputs;
-  const { run } = selectRun(steps, o);
+  const { run, forced } = selectRun(prepared.steps, o);
   await preflight(run);
 
   await store.init();
   const unlock = await store.lock();
   try {
-    const results = await runSteps(steps, { ...o, store });
+    const index = await lockBeforeBuild(prepared, run, forced, Boolean(o.locked));
+    const results = await runSteps(prepared.steps, { ...o, store });
+    const { steps, report: lock } = await lockAfterBuild(prepared, { prepare: popts, index });
     const built = new Set(run.map((s) => s.key));
     const outputs: BuildResult["outputs"] = [];
     for (const format of formats) {
-      const def = OUTPUTS[format];
+      const def: OutputDef = OUTPUTS[format];
       if (!built.has(def.step)) continue;
       const st = steps.find((s) => s.key === def.step);
       if (!st) throw new UserError(`output ${format}: this deck's plan has no ${def.step} step`);
-      const path = await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), def.name(loaded.deck.name));
+      const place = def.dir ? exportTree : exportFile;
+      const path = await place(
+        `${store.outDir(st.id)}/${def.file}`,
+        resolve(o.outDir),
+        def.name(loaded.deck.name),
+      );
       outputs.push({ format, path });
     }
-    return { deck: loaded.file, store: store.root, seconds: (Date.now() - started) / 1000, steps: results, outputs };
+    const iso = built.has("iso") ? steps.find((s) => s.key === "iso") : undefined;
+    const manifest = iso
+      ? await writeManifest(resolve(o.outDir), store.outDir(iso.id), {
+          deck: loaded.deck.name,
+          suite: loaded.deck.suite,
+          epoch: prepared.epoch,
+          steps,
+          lock: (await readDeckLock(loaded.file, loaded.deck.suite)).lock,
+        })
+      : undefined;
+    return {
+      deck: loaded.file,
+      store: store.root,
+      seconds: (Date.now() - started) / 1000,
+      steps: results,
+      outputs,
+      lock,
+      manifest,
+    };
   } finally {
     await unlock();
   }

@@ -18,7 +18,8 @@ export function sha256(data: string | Buffer): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-async function hashFile(path: string): Promise<string> {
+/** sha256 of a file's bytes, streamed. */
+export async function hashFile(path: string): Promise<string> {
   const h = createHash("sha256");
   for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
   return h.digest("hex");

@@ -1,12 +1,15 @@
 import { copyFile, link, mkdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { linkTree } from "./link-tree.ts";
 
-/** How one output is made from the store: which step's file becomes which file in out/. */
+/** How one output is made from the store: which step's file (or directory) becomes which in out/. */
 export interface OutputDef {
   summary: string;
   step: string;
   file: string;
   name: (deck: string) => string;
+  /** The output is a directory tree (placed with exportTree), not one file. */
+  dir?: true;
 }
 
 /**
@@ -16,6 +19,13 @@ export interface OutputDef {
 export const OUTPUTS = {
   iso: { summary: "hybrid BIOS+UEFI ISO for DVD and USB", step: "iso", file: "livedeck.iso", name: (d) => `${d}.iso` },
   usb: { summary: "the same hybrid ISO, to write to a USB stick", step: "iso", file: "livedeck.iso", name: (d) => `${d}.iso` },
+  pxe: {
+    summary: "a directory for a TFTP server's root: GRUB network images (BIOS, UEFI), Xen, dom0 and the guests' files",
+    step: "pxe",
+    file: "tree",
+    name: (d) => `${d}-pxe`,
+    dir: true,
+  },
 } as const satisfies Record<string, OutputDef>;
 
 export type OutputName = keyof typeof OUTPUTS;
@@ -35,5 +45,19 @@ export async function exportFile(src: string, outDir: string, name: string): Pro
     await copyFile(src, tmp);
   }
   await rename(tmp, dest);
+  return dest;
+}
+
+/** Places a store directory in out/ as a tree of hard links (or copies), replacing an older one whole. */
+export async function exportTree(src: string, outDir: string, name: string): Promise<string> {
+  await mkdir(outDir, { recursive: true });
+  const dest = join(outDir, name);
+  const tmp = `${dest}.tmp-${process.pid}`;
+  const old = `${dest}.old-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await linkTree(src, tmp);
+  await rename(dest, old).catch(() => undefined);
+  await rename(tmp, dest);
+  await rm(old, { recursive: true, force: true });
   return dest;
 }

@@ -18,6 +18,8 @@ export function planGuests(
   loaded: LoadedDeck,
   s: PlanSettings,
   common: { suite: string; mirror: string; epoch: number },
+  /** Key of the switcher-medium step whose files go below livedeck/switcher/, if any. */
+  switcher?: string,
 ) {
   const { deck } = loaded;
   const steps: Step[] = [];
@@ -44,8 +46,13 @@ export function planGuests(
     steps.push(step(`rootfs:${GUEST_BASE}`, "rootfs", { ...common, variant: "minbase", packages: [] }));
     image(GUEST_BASE, `rootfs:${GUEST_BASE}`, "rootfs");
   }
-  // Each flavour's layer images, bottom first; built once however many flavours stack on it.
+  // Each flavour's one delta image, bottom first; built once however many flavours stack on it. The
+  // image holds what the flavour adds to its base: its packages and, when it has one, what its
+  // script changed (the script's delta is taken against the base, not against its own layer), so a
+  // guest gets one disk per flavour in its stack.
   const stacks = new Map<string, string[]>();
+  /** The step whose rootfs.tar is a flavour's whole tree. */
+  const tops = new Map<string, string>([[GUEST_BASE, `rootfs:${GUEST_BASE}`]]);
   const addFlavour = (name: string): string[] => {
     const done = stacks.get(name);
     if (done) return done;
@@ -53,17 +60,20 @@ export function planGuests(
     const f = lf.flavour;
     const builtin = (BUILTIN_BASES as readonly string[]).includes(f.base);
     const below = builtin ? [GUEST_BASE] : addFlavour(f.base);
-    const baseKey = builtin ? `rootfs:${GUEST_BASE}` : topKey(below.at(-1)!);
-    steps.push(step(`layer:${name}`, "layer", { ...common, packages: f.packages }, { base: baseKey }));
-    image(name, `layer:${name}`, "delta");
-    const stack = [...below, name];
+    const baseKey = tops.get(below.at(-1)!)!;
+    const exclude = f.exclude.length ? { exclude: f.exclude } : {};
+    steps.push(
+      step(`layer:${name}`, "layer", { ...common, packages: f.packages, ...exclude }, { base: baseKey }),
+    );
+    let top = `layer:${name}`;
     if (lf.script) {
-      steps.push(
-        step(`script:${name}`, "script", { script: lf.script, epoch: s.epoch }, { base: `layer:${name}` }),
-      );
-      image(`${name}.script`, `script:${name}`, "delta");
-      stack.push(`${name}.script`);
+      const o = { script: lf.script, epoch: s.epoch };
+      steps.push(step(`script:${name}`, "script", o, { base: top, under: baseKey }));
+      top = `script:${name}`;
     }
+    image(name, top, "delta");
+    tops.set(name, top);
+    const stack = [...below, name];
     stacks.set(name, stack);
     return stack;
   };
@@ -83,23 +93,22 @@ export function planGuests(
   // The pool: every package of the Debian flavours' root filesystems, for dom0 to serve.
   const pool = debian.length > 0;
   if (pool) {
-    const roots = Object.fromEntries(
-      debian.map((n) => [`${ROOTFS_ROLE}${n}`, topKey(stacks.get(n)!.at(-1)!)]),
+    const roots = Object.fromEntries(debian.map((n) => [`${ROOTFS_ROLE}${n}`, tops.get(n)!]));
+    steps.push(
+      step("pool", "pool", { suite: deck.suite, epoch: s.epoch, roots: debian, mirror: s.mirror }, roots),
     );
-    steps.push(step("pool", "pool", { suite: deck.suite, epoch: s.epoch, roots: debian }, roots));
     consumes.pool = "pool";
   }
-  steps.push(step("guests-medium", "guests-medium", { network: deck.network, guests, pool }, consumes));
+  if (switcher) consumes.switcher = switcher;
+  steps.push(
+    step(
+      "guests-medium",
+      "guests-medium",
+      { network: deck.network, guests, pool, switcher: !!switcher },
+      consumes,
+    ),
+  );
   return { steps, medium: "guests-medium" };
-}
-
-/** The step whose tarballs hold a layer image's tree: `x.script` → script:x, `x` → layer:x. */
-function topKey(image: string): string {
-  return image === GUEST_BASE
-    ? `rootfs:${GUEST_BASE}`
-    : image.endsWith(".script")
-      ? `script:${image.slice(0, -7)}`
-      : `layer:${image}`;
 }
 
 /** The built-in base a flavour ends on, following its base flavours. */

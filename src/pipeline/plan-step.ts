@@ -22,6 +22,8 @@ export interface PlanSettings {
   epoch: number;
   /** Extra dom0 kernel arguments for the default entry (`build --append`). */
   append: string;
+  /** Outputs to make (`build --format`); default the deck's `outputs`. Steps only some outputs need follow them. */
+  outputs?: readonly string[];
 }
 
 /** A step of `name` with its options checked against the stage's schema. */

@@ -3,6 +3,7 @@ import type { LoadedDeck } from "../deck/load.ts";
 import { UserError } from "../errors.ts";
 import { closest } from "../deck/suggest.ts";
 import { menuVars } from "../formats/grub-menu.ts";
+import { guestMemory } from "../formats/xl-config.ts";
 import { planGuests } from "./plan-guests.ts";
 import { planStates } from "./plan-states.ts";
 import { PROJECT_ROOT, step, type PlanSettings, type Step } from "./plan-step.ts";
@@ -57,13 +58,23 @@ export function planSteps(loaded: LoadedDeck, s: PlanSettings): Step[] {
     ),
   );
 
-  const guests = planGuests(loaded, s, common);
+  // The console switcher dom0 boots into: its bundle and Node's runtime, on the medium.
+  steps.push(
+    step(
+      "switcher-medium",
+      "switcher-medium",
+      { epoch: s.epoch },
+      { rootfs: "rootfs:dom0", dom0: "prune:dom0" },
+    ),
+  );
+  const guests = planGuests(loaded, s, common, "switcher-medium");
   steps.push(...guests.steps);
 
   const iso = { label: deck.boot.label, epoch: s.epoch, dom0MemoryMiB: deck.dom0.memory };
   const states = planStates(deck, iso, { dom0: "dom0-initrd", guests: guests.medium });
   steps.push(...states.steps);
-  steps.push(step("menu", "menu", menuVars(deck, { append: s.append, memtest: true })));
+  const menu = menuVars(deck, { append: s.append, memtest: true });
+  steps.push(step("menu", "menu", menu));
   steps.push(
     step(
       "iso",
@@ -72,6 +83,13 @@ export function planSteps(loaded: LoadedDeck, s: PlanSettings): Step[] {
       { menu: "menu", dom0: "dom0-initrd", guests: guests.medium, ...states.consumes },
     ),
   );
+  if ((s.outputs ?? deck.outputs).includes("pxe")) {
+    const { net: _n, ramNote: _r, ...isoMenu } = menu;
+    const guestsMemoryMiB = deck.guests
+      .filter((g) => g.autostart)
+      .reduce((sum, g) => sum + guestMemory(g, loaded.flavours.get(g.flavour)!.flavour), 0);
+    steps.push(step("pxe", "pxe", { menu: isoMenu, guestsMemoryMiB }, { dom0: "dom0-initrd", guests: guests.medium }));
+  }
   return steps;
 }
 

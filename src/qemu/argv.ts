@@ -1,8 +1,11 @@
+import { NET_PLATFORMS } from "../formats/pxe-tree.ts";
+
 /** OVMF firmware (Debian's `ovmf`): code is shared read-only, vars are copied per boot. */
 export const OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 export const OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd";
 
-export type Media = "cdrom" | "usb";
+/** cdrom and usb boot the ISO; pxe boots a PXE tree (a directory) from QEMU's built-in TFTP server. */
+export type Media = "cdrom" | "usb" | "pxe";
 export type Firmware = "bios" | "uefi";
 export type Accel = "tcg" | "kvm";
 
@@ -13,7 +16,7 @@ export interface HostForward {
 }
 
 export interface QemuOptions {
-  /** The ISO (a hybrid ISO is also the USB stick image). */
+  /** The ISO (a hybrid ISO is also the USB stick image), or with media "pxe" the PXE tree's directory. */
   medium: string;
   media: Media;
   firmware: Firmware;
@@ -27,7 +30,7 @@ export interface QemuOptions {
   smp?: number;
   /** File QEMU writes the second serial port to: dom0's /dev/ttyS1, the boot-marker channel. */
   eventsFile: string;
-  /** User-mode networking (restrict=on); false for no NIC. */
+  /** User-mode networking (restrict=on); false for no NIC (not with media "pxe"). */
   net?: false | { hostfwd?: readonly HostForward[] };
   /** Unix socket for QMP (screendumps). */
   qmpSocket?: string;
@@ -51,6 +54,7 @@ function firmwareArgv(o: QemuOptions): string[] {
 }
 
 function mediaArgv(o: QemuOptions): string[] {
+  if (o.media === "pxe") return []; // the NIC is the boot device (netArgv)
   const file = qemuValue(o.medium);
   if (o.media === "cdrom") {
     // prettier-ignore
@@ -78,8 +82,19 @@ function diskArgv(o: QemuOptions): string[] {
 }
 
 function netArgv(o: QemuOptions): string[] {
+  const fwd = (o.net ? (o.net.hostfwd ?? []) : []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
+  if (o.media === "pxe") {
+    if (o.net === false) throw new Error("qemuArgv: a PXE boot needs the NIC");
+    // QEMU's DHCP names the firmware's GRUB image; its TFTP server serves the tree. restrict=on
+    // still lets the VM reach these built-in servers, and nothing beyond them.
+    const tftp = `,tftp=${qemuValue(o.medium)},bootfile=${NET_PLATFORMS[o.firmware].bootfile}`;
+    // prettier-ignore
+    return [
+      "-netdev", `user,id=net0,restrict=on${tftp}${fwd.join("")}`,
+      "-device", "e1000,netdev=net0,bootindex=0",
+    ];
+  }
   if (o.net === false) return ["-nic", "none"];
-  const fwd = (o.net?.hostfwd ?? []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
   return ["-nic", `user,model=e1000,restrict=on${fwd.join("")}`];
 }
 

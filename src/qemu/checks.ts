@@ -3,6 +3,7 @@ import { access, mkdtemp, open, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exec } from "../tools/exec.ts";
+import { XEN_RESERVED_MIB } from "../deck/load.ts";
 import { UserError } from "../errors.ts";
 import type { Accel } from "./argv.ts";
 
@@ -56,9 +57,6 @@ export async function checkMedium(iso: string): Promise<void> {
   }
 }
 
-/** Memory the VM needs beyond dom0's own: Xen itself and its heap. */
-export const XEN_OVERHEAD_MIB = 256;
-
 /** dom0_memory_mib from the medium's /.livedeck marker (written by the iso stage), if present. */
 export function parseMarkerMemory(text: string): number | null {
   const m = /^dom0_memory_mib=(\d+)$/m.exec(text);
@@ -67,10 +65,10 @@ export function parseMarkerMemory(text: string): number | null {
 
 /** A dom0 larger than the VM cannot boot: say so now, not after a timeout. */
 export function checkDom0Fits(dom0MiB: number | null, vmMiB: number): void {
-  if (dom0MiB === null || vmMiB >= dom0MiB + XEN_OVERHEAD_MIB) return;
+  if (dom0MiB === null || vmMiB >= dom0MiB + XEN_RESERVED_MIB) return;
   throw new UserError(
-    `the medium's dom0 needs ${dom0MiB} MiB (dom0.memory) plus ~${XEN_OVERHEAD_MIB} MiB for Xen, but the VM has ${vmMiB} MiB`,
-    `boot with --memory ${dom0MiB + XEN_OVERHEAD_MIB} or more, or lower dom0.memory in the deck`,
+    `the medium's dom0 needs ${dom0MiB} MiB (dom0.memory) plus ~${XEN_RESERVED_MIB} MiB for Xen, but the VM has ${vmMiB} MiB`,
+    `boot with --memory ${dom0MiB + XEN_RESERVED_MIB} or more, or lower dom0.memory in the deck`,
   );
 }
 
@@ -78,7 +76,9 @@ export function checkDom0Fits(dom0MiB: number | null, vmMiB: number): void {
 export async function readMediumMarker(iso: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "livedeck-marker-"));
   try {
-    await exec(["xorriso", "-osirrox", "on", "-indev", iso, "-extract", "/.livedeck", join(dir, "m")], { stage: "boot" });
+    await exec(["xorriso", "-osirrox", "on", "-indev", iso, "-extract", "/.livedeck", join(dir, "m")], {
+      stage: "boot",
+    });
     return await readFile(join(dir, "m"), "utf8");
   } catch {
     return "";

@@ -3,8 +3,17 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { requireTools } from "../tools/doctor.ts";
 import type { ToolName } from "../tools/registry.ts";
+import { checkAppend, mediumWithAppend } from "./append.ts";
 import { OVMF_VARS, qemuArgv, type Accel, type HostForward } from "./argv.ts";
-import { checkAccel, checkDom0Fits, checkMedium, checkMemory, parseMarkerMemory, readMediumMarker } from "./checks.ts";
+import {
+  checkAccel,
+  checkDom0Fits,
+  checkMedium,
+  checkMemory,
+  parseMarkerMemory,
+  readMediumMarker,
+} from "./checks.ts";
+import { checkPxeTree } from "./pxe-checks.ts";
 import { BootFailed, type BootLogs } from "./errors.ts";
 import { Expecter, type SeenLine } from "./expect.ts";
 import { cleanLine } from "./lines.ts";
@@ -13,16 +22,21 @@ import { QemuProcess } from "./serial.ts";
 import type { Source } from "./timeline.ts";
 
 export interface SessionOptions {
+  /** The ISO, or with `pxe` the PXE tree's directory. */
   iso: string;
   uefi?: boolean;
   usb?: boolean;
+  /** Boot `iso`, a PXE tree, over the network from QEMU's built-in TFTP server. */
+  pxe?: boolean;
   /** MiB; default 3072 (dom0 takes 1536). */
   memoryMiB?: number;
   accel?: Accel;
   cpu?: string;
   /** Where console.log, events.log and qemu.log go; default a new livedeck-boot-* dir in the temp dir. */
   logDir?: string;
-  /** Open a QMP socket (logDir/qmp.sock) for screendumps. */
+  /** Boot parameters added to every dom0 kernel line, on a copy of the medium (src/qemu/append.ts). */
+  append?: string;
+  /** Open a QMP socket (logDir/qmp.sock) for screendumps and eject. */
   qmp?: boolean;
   /** false: no NIC. Default: user-mode e1000 with restrict=on. */
   net?: boolean;
@@ -54,11 +68,19 @@ export const DEFAULT_MEMORY_MIB = 3072;
 /** Everything checked before anything is written: tools, accelerator, the medium. */
 async function preflight(o: SessionOptions): Promise<void> {
   checkMemory(o.memoryMiB ?? DEFAULT_MEMORY_MIB);
-  const tools: ToolName[] = ["qemu-system-x86_64", "setpriv", "xorriso", ...(o.uefi ? (["ovmf"] as const) : [])];
+  const tools: ToolName[] = [
+    "qemu-system-x86_64",
+    "setpriv",
+    "xorriso",
+    ...(o.uefi ? (["ovmf"] as const) : []),
+  ];
   await requireTools(tools, "booting the medium");
   await checkAccel(o.accel ?? "tcg");
-  await checkMedium(o.iso);
-  checkDom0Fits(parseMarkerMemory(await readMediumMarker(o.iso)), o.memoryMiB ?? DEFAULT_MEMORY_MIB);
+  const marker = o.pxe
+    ? await checkPxeTree(o.iso, o.uefi ? "uefi" : "bios")
+    : await checkMedium(o.iso).then(() => readMediumMarker(o.iso));
+  if (o.append) checkAppend(o.append);
+  checkDom0Fits(parseMarkerMemory(marker), o.memoryMiB ?? DEFAULT_MEMORY_MIB);
 }
 
 /** Starts QEMU on the medium with the console and events channels read into an Expecter. */
@@ -75,8 +97,8 @@ export async function startBoot(o: SessionOptions): Promise<BootSession> {
   if (ovmfVars) await copyFile(OVMF_VARS, ovmfVars);
   const qmpSocket = o.qmp ? join(dir, "qmp.sock") : undefined;
   const argv = qemuArgv({
-    medium: resolve(o.iso),
-    media: o.usb ? "usb" : "cdrom",
+    medium: o.append && !o.pxe ? await mediumWithAppend(resolve(o.iso), o.append, dir) : resolve(o.iso),
+    media: o.pxe ? "pxe" : o.usb ? "usb" : "cdrom",
     firmware: o.uefi ? "uefi" : "bios",
     ovmfVars,
     memoryMiB: o.memoryMiB ?? DEFAULT_MEMORY_MIB,

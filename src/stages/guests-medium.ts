@@ -6,6 +6,7 @@ import { dnsmasqConf, dom0NetworkEnv } from "../formats/dom0-network.ts";
 import { guestList } from "../formats/guest-list.ts";
 import { guestMac, guestMemory, guestNet, xlConfig } from "../formats/xl-config.ts";
 import { defineStage } from "../pipeline/stage.ts";
+import { SWITCHER_DIR, SWITCHER_FILES } from "./switcher-medium.ts";
 
 /** Where dom0 mounts the medium (initrd-skel/dom0/init): xl configs name files below it. */
 export const DOM0_MEDIUM = "/run/medium";
@@ -40,6 +41,12 @@ export const GuestsMediumOptions = z
       .boolean()
       .default(false)
       .describe("place the package pool (the `pool` role: a pool step) under livedeck/pool/"),
+    switcher: z
+      .boolean()
+      .default(false)
+      .describe(
+        "place the console switcher (the `switcher` role: a switcher-medium step) under livedeck/switcher/",
+      ),
   })
   .strict();
 export type GuestsMediumOptions = z.infer<typeof GuestsMediumOptions>;
@@ -86,6 +93,9 @@ export function mediumFiles(o: GuestsMediumOptions): MediumFile[] {
       config,
     };
   });
+  if (o.switcher)
+    for (const f of SWITCHER_FILES)
+      files.push({ path: at(`${SWITCHER_DIR}/${f}`), role: "switcher", file: `${SWITCHER_DIR}/${f}` });
   files.push({ path: at("guests.list"), text: guestList(listed) });
   files.push({ path: at("network"), text: dom0NetworkEnv(o.network) });
   const run = "/run/livedeck";
@@ -98,11 +108,11 @@ export function mediumFiles(o: GuestsMediumOptions): MediumFile[] {
 
 export default defineStage({
   name: "guests-medium",
-  version: 1,
+  version: 2,
   summary:
     "the guests' part of the medium: kernel, initrd, layer images once each, xl configs, guest list, dom0 network config",
   options: GuestsMediumOptions,
-  // plus one `layer:<name>` role per layer image (see LAYER_ROLE), and `pool` with the pool option
+  // plus one `layer:<name>` role per layer image (see LAYER_ROLE), `pool` and `switcher` with those options
   consumes: ["initrd"],
   inputs: () => [],
   tools: [],

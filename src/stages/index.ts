@@ -8,9 +8,11 @@ import menu from "./menu.ts";
 import pool from "./pool.ts";
 import prime from "./prime.ts";
 import prune from "./prune.ts";
+import pxe from "./pxe.ts";
 import rootfs from "./rootfs.ts";
 import script from "./script.ts";
 import squashfs from "./squashfs.ts";
+import switcherMedium from "./switcher-medium.ts";
 
 /** Every stage, by name: the plan, `doctor` and the registry test walk this table. */
 export const STAGES: Record<string, Stage> = {
@@ -22,9 +24,11 @@ export const STAGES: Record<string, Stage> = {
   squashfs,
   "guest-initrd": guestInitrd,
   pool,
+  "switcher-medium": switcherMedium,
   "guests-medium": guestsMedium,
   menu,
   prime,
   iso,
+  pxe,
 };
 export type StageName = string;

@@ -3,6 +3,7 @@ import { constants } from "node:fs";
 import { access, chmod, copyFile, mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { mediumInfo, MEDIUM_FILE } from "../manifest/medium.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { locate } from "../tools/doctor.ts";
 import { STATES_DIR } from "../formats/state-meta.ts";
@@ -70,10 +71,12 @@ export function grubMkrescueArgv(opts: IsoOptions, paths: { iso: string; tree: s
 
 /**
  * Environment of grub-mkrescue: SOURCE_DATE_EPOCH dates the EFI image's FAT entries (mtools) and
- * the volume; `bin` goes first on PATH so grub-mkrescue's `mformat` is our wrapper with `-N`.
+ * the volume; `bin` goes first on PATH so grub-mkrescue's `mformat` is our wrapper with `-N`; TZ
+ * because xorriso writes the local UTC offset into the directory records' dates (found by the
+ * reproducibility test: two builds in two time zones differed in just those bytes).
  */
 export function grubMkrescueEnv(opts: IsoOptions, paths: { bin: string; tmp: string; path: string }) {
-  return { SOURCE_DATE_EPOCH: String(opts.epoch), TMPDIR: paths.tmp, PATH: `${paths.bin}:${paths.path}` };
+  return { SOURCE_DATE_EPOCH: String(opts.epoch), TMPDIR: paths.tmp, PATH: `${paths.bin}:${paths.path}`, TZ: "UTC" };
 }
 
 export function mformatWrapper(realMformat: string, serial: string): string {
@@ -90,7 +93,7 @@ export const STATES_ROLE = "states:";
  * the guests tree, placed at the same paths on the medium (each layer image once).
  */
 export function treeFiles(
-  opts: IsoOptions,
+  opts: Pick<IsoOptions, "memtest">,
   dirs: { menu: string; dom0: string; guests: string },
   guestFiles: readonly string[],
 ): [string, string][] {
@@ -104,7 +107,7 @@ export function treeFiles(
 }
 
 /** Files below `dir`, relative to it, sorted. */
-async function filesBelow(dir: string, rel = ""): Promise<string[]> {
+export async function filesBelow(dir: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
     const p = rel ? `${rel}/${e.name}` : e.name;
@@ -114,7 +117,7 @@ async function filesBelow(dir: string, rel = ""): Promise<string[]> {
   return out.sort();
 }
 
-export function markerText(opts: IsoOptions): string {
+export function markerText(opts: Pick<IsoOptions, "label" | "dom0MemoryMiB">): string {
   return `livedeck medium\nlabel=${opts.label}\ndom0_memory_mib=${opts.dom0MemoryMiB}\n`;
 }
 
@@ -142,7 +145,7 @@ async function clamp(path: string, epoch: number): Promise<void> {
 
 export default defineStage({
   name: "iso",
-  version: 3,
+  version: 5,
   summary: "hybrid BIOS+UEFI ISO (CD and USB) with the menu, Xen, dom0, the guests and memtest86+",
   options: IsoOptions,
   // plus one `states:<vendor>` role per entry of the states option (see STATES_ROLE)
@@ -170,6 +173,8 @@ export default defineStage({
     const isoPath = join(ctx.out, ISO_FILE);
     const env = grubMkrescueEnv(o, { ...paths, path: process.env.PATH ?? "/usr/bin:/bin" });
     await ctx.exec(grubMkrescueArgv(o, { iso: isoPath, tree: paths.tree }), { env });
+    // the manifest's record of the medium: `livedeck diff` compares builds without unpacking them
+    await writeFile(join(ctx.out, MEDIUM_FILE), JSON.stringify(await mediumInfo(isoPath, paths.tree), null, 1) + "\n");
     await rm(work, { recursive: true, force: true });
     return { bytes: (await stat(isoPath)).size, guestFiles: guestFiles.length, files: files.length };
   },

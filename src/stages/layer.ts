@@ -4,6 +4,9 @@ import { z } from "zod";
 import { deltaReport, diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { shellQuote } from "../formats/shell.ts";
+import { LockedPackage } from "../lock/lock-file.ts";
+import { PIN_FILE, writePins } from "../lock/pins.ts";
+import { hostKeyHook } from "./host-keys.ts";
 import { dieWithUs, mmdebstrapArgv, rootfsEnv } from "./rootfs.ts";
 
 export const LayerOptions = z
@@ -13,7 +16,11 @@ export const LayerOptions = z
     mirror: z.string().refine(isAbsolute, "must be an absolute path"),
     /** This flavour's own packages (its base's are already installed). None: the base, unchanged. */
     packages: z.array(z.string().min(1)),
+    /** dpkg path-exclude globs for these packages (absent, not empty, when none: ids stay put). */
+    exclude: z.array(z.string().startsWith("/")).optional(),
     epoch: z.number().int(),
+    /** The deck's lock for this layer's root filesystem (base packages included). */
+    locked: z.array(LockedPackage).optional(),
   })
   .strict();
 export type LayerOptions = z.infer<typeof LayerOptions>;
@@ -25,20 +32,28 @@ export type LayerOptions = z.infer<typeof LayerOptions>;
  * finds its whole set already installed, so only `packages` and their dependencies are added;
  * `minbase` would also restore any required-priority package a script removed from the base.
  */
-export function layerArgv(o: LayerOptions, paths: { base: string; tar: string; debCache: string }): string[] {
+export function layerArgv(
+  o: LayerOptions,
+  paths: { base: string; tar: string; debCache: string; pins?: string },
+): string[] {
+  const { exclude = [], ...rootfs } = o;
   const [cmd, ...rest] = mmdebstrapArgv(
-    { ...o, variant: "essential" },
-    { tar: paths.tar, debCache: paths.debCache },
+    { ...rootfs, variant: "essential" },
+    { tar: paths.tar, debCache: paths.debCache, pins: paths.pins },
   );
   // Plain tar rather than the `tar-in` special hook: same tree, 1–2 s faster (no relay through
   // mmdebstrap's helper); fine in --mode=root, where hooks run as root outside the chroot.
   const untar = `tar --extract --numeric-owner --xattrs --xattrs-include='*' --file=${shellQuote(paths.base)} --directory="$1"`;
-  return [cmd!, `--setup-hook=${untar}`, ...rest];
+  // mmdebstrap writes these to the chroot's dpkg.cfg.d for good: later installs in the guest (and
+  // flavours stacked on this one) leave the same paths out, so dpkg's view stays consistent.
+  const excludes = exclude.map((glob) => `--dpkgopt=path-exclude=${glob}`);
+  // hooks run in order: ours before rest's last ones is fine, none of them touches /etc/ssh
+  return [cmd!, `--setup-hook=${untar}`, hostKeyHook(), ...excludes, ...rest];
 }
 
 export default defineStage({
   name: "layer",
-  version: 1,
+  version: 2,
   summary:
     "A flavour's packages installed on its base: full rootfs.tar plus delta.tar (overlayfs upper layer)",
   options: LayerOptions,
@@ -55,8 +70,9 @@ export default defineStage({
       return { added: 0, changed: 0, removed: 0, deltaBytes: 1024, bytes: (await stat(tar)).size };
     }
     let t = Date.now();
-    await ctx.exec(dieWithUs(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs })), {
-      env: rootfsEnv({ ...ctx.options, variant: "essential" }, dirname(ctx.out)),
+    const pins = ctx.options.locked && (await writePins(join(dirname(ctx.out), PIN_FILE), ctx.options.locked));
+    await ctx.exec(dieWithUs(layerArgv(ctx.options, { base, tar, debCache: ctx.cache.debs, pins })), {
+      env: rootfsEnv({ epoch: ctx.options.epoch }, dirname(ctx.out)),
     });
     ctx.log(`installed ${ctx.options.packages.join(" ")} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     t = Date.now();

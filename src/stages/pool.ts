@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
 import { copyFile, link, mkdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
@@ -12,6 +11,8 @@ import {
   type InstalledPackage,
 } from "../formats/apt-repo.ts";
 import { readBodies } from "../formats/tar-tree.ts";
+import { fetchDebs } from "../lock/fetch-debs.ts";
+import { hashFile } from "../pipeline/ids.ts";
 import { defineStage } from "../pipeline/stage.ts";
 
 /** Role prefix of the root filesystems whose packages go into the pool: `rootfs:<flavour>`. */
@@ -26,14 +27,9 @@ export const PoolOptions = z
       .array(z.string().regex(/^[a-z][a-z0-9.-]*$/))
       .min(1)
       .describe("flavours whose root filesystems' packages are pooled"),
+    mirror: z.string().optional().describe("deb822 sources to download .debs the cache lacks from"),
   })
   .strict();
-
-async function sha256File(path: string): Promise<string> {
-  const h = createHash("sha256");
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest("hex");
-}
 
 /**
  * The package pool dom0 serves to the guests: every .deb installed in the consumed root
@@ -44,7 +40,7 @@ async function sha256File(path: string): Promise<string> {
  */
 export default defineStage({
   name: "pool",
-  version: 1,
+  version: 2,
   summary:
     "the guests' package pool: the .debs of their root filesystems with a Packages index, for dom0 to serve",
   options: PoolOptions,
@@ -58,6 +54,13 @@ export default defineStage({
       const tar = join(ctx.input(`${ROOTFS_ROLE}${r}`), "rootfs.tar");
       const status = (await readBodies(tar, [STATUS])).get(STATUS)!.toString();
       for (const [k, p] of installedPackages(status)) pkgs.set(`${k}=${p.version}`, p);
+    }
+    if (ctx.options.mirror) {
+      // the pool must not depend on what the cache happens to hold: fetch what it lacks
+      const absent = [];
+      for (const p of pkgs.values())
+        if (!(await stat(join(ctx.cache.debs, debFileName(p))).catch(() => null))) absent.push(p);
+      await fetchDebs(ctx.cache.debs, ctx.options.mirror, absent, ctx.key);
     }
     const dir = join(ctx.out, "pool");
     await mkdir(dir, { recursive: true });
@@ -75,13 +78,13 @@ export default defineStage({
       await link(src, join(dir, name)).catch(() => copyFile(src, join(dir, name)));
       entries.push({
         pkg: p,
-        text: packagesParagraph(p, { name, size: st.size, sha256: await sha256File(src) }),
+        text: packagesParagraph(p, { name, size: st.size, sha256: await hashFile(src) }),
       });
       bytes += st.size;
     }
     if (missing.length) {
-      // mmdebstrap deletes the essential set's .debs after unpacking them (unless run with
-      // --skip=essential/unlink): those are installed in every guest anyway, so the pool goes without.
+      // rootfs and layer keep every installed .deb (--skip=essential/unlink); a root built before
+      // that lacks its essential set's, installed in every guest anyway: the pool goes without.
       ctx.log(
         `pool: ${missing.length} installed packages are not in the download cache (left out): ${missing.slice(0, 3).join(", ")}, …`,
       );

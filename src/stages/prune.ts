@@ -7,6 +7,7 @@ import { globEscape, globToRegExpSource } from "../formats/glob.ts";
 import { moduleClosure } from "../formats/modules-dep.ts";
 import { planPrune, treeBytes, type PruneRule } from "../formats/tree-prune.ts";
 import { defineStage } from "../pipeline/stage.ts";
+import { tarExtractArgv } from "../formats/tar-argv.ts";
 
 /** Kernel modules dom0 needs (DESIGN.md "Pinned facts"), plus what it takes to find its medium. */
 export const DOM0_MODULES = [
@@ -86,18 +87,6 @@ export function modulesRule(modulesDir: string, keep: Iterable<string>): PruneRu
     remove: [`${dir}/kernel/**`, `${dir}/updates/**`],
     except: [...keep].map((p) => `${dir}/${globEscape(p)}`),
   };
-}
-
-export function tarExtractArgv(tarball: string, dest: string): string[] {
-  return [
-    "tar",
-    "--extract",
-    `--file=${tarball}`,
-    `--directory=${dest}`,
-    "--numeric-owner",
-    "--same-owner",
-    "--preserve-permissions",
-  ];
 }
 
 export function depmodArgv(root: string, kver: string): string[] {

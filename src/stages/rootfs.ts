@@ -2,6 +2,8 @@ import { dirname, join } from "node:path";
 import { shellQuote } from "../formats/shell.ts";
 import { z } from "zod";
 import { defineStage } from "../pipeline/stage.ts";
+import { LockedPackage } from "../lock/lock-file.ts";
+import { PIN_FILE, pinHooks, writePins } from "../lock/pins.ts";
 
 export const RootfsOptions = z
   .object({
@@ -11,6 +13,8 @@ export const RootfsOptions = z
     variant: z.enum(["minbase", "essential", "apt"]).default("minbase"),
     packages: z.array(z.string()).default([]),
     epoch: z.number().int(),
+    /** The deck's lock for this root: apt installs exactly these versions. Absent: resolve afresh. */
+    locked: z.array(LockedPackage).optional(),
   })
   .strict();
 export type RootfsOptions = z.infer<typeof RootfsOptions>;
@@ -21,15 +25,20 @@ export type RootfsOptions = z.infer<typeof RootfsOptions>;
  * copied the whole cache both ways: slower than downloading from a near mirror). TMPDIR is the
  * step's temp dir, on the store's filesystem, so links work; `cp -a` is the fallback. The cache
  * never reaches the tarball: mmdebstrap empties apt's cache at the end, unlinking our links.
+ * `--skip=essential/unlink` keeps the essential set's .debs in apt's cache until then, so every
+ * installed .deb reaches our cache (the pool serves it, the lock hashes it). With `pins` (an apt
+ * preferences file) every locked version, the essential set's too, is what apt installs.
  */
-export function mmdebstrapArgv(o: RootfsOptions, paths: { tar: string; debCache: string }): string[] {
+export function mmdebstrapArgv(o: RootfsOptions, paths: { tar: string; debCache: string; pins?: string }): string[] {
   const packages = [...new Set(o.packages)].sort();
   return [
     "mmdebstrap",
     "--mode=root",
     `--variant=${o.variant}`,
     "--format=tar",
+    "--skip=essential/unlink",
     ...(packages.length ? [`--include=${packages.join(",")}`] : []),
+    ...(paths.pins ? pinHooks(paths.pins) : []),
     `--setup-hook=${linkDebs(shellQuote(paths.debCache), '"$1"/var/cache/apt/archives/')}`,
     `--customize-hook=${linkDebs('"$1"/var/cache/apt/archives/', shellQuote(paths.debCache))}`,
     // Reproducibility: no per-build machine-id, no random apt state left behind.
@@ -55,7 +64,7 @@ export function dieWithUs(argv: string[]): string[] {
   return ["setpriv", "--pdeathsig", "TERM", "--", "unshare", "--mount", "--propagation", "private", "--", ...argv];
 }
 
-export function rootfsEnv(o: RootfsOptions, tmp?: string): Record<string, string> {
+export function rootfsEnv(o: Pick<RootfsOptions, "epoch">, tmp?: string): Record<string, string> {
   return { SOURCE_DATE_EPOCH: String(o.epoch), LC_ALL: "C.UTF-8", ...(tmp ? { TMPDIR: tmp } : {}) };
 }
 
@@ -69,7 +78,8 @@ export default defineStage({
   tools: ["mmdebstrap", "tar", "setpriv", "unshare"],
   async run(ctx) {
     const tar = join(ctx.out, "rootfs.tar");
-    await ctx.exec(dieWithUs(mmdebstrapArgv(ctx.options, { tar, debCache: ctx.cache.debs })), {
+    const pins = ctx.options.locked && (await writePins(join(dirname(ctx.out), PIN_FILE), ctx.options.locked));
+    await ctx.exec(dieWithUs(mmdebstrapArgv(ctx.options, { tar, debCache: ctx.cache.debs, pins })), {
       env: rootfsEnv(ctx.options, dirname(ctx.out)),
     });
     const { stat } = await import("node:fs/promises");

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ToolError, UserError } from "../errors.ts";
 import { deltaReport, diffTarFiles } from "../formats/tar-diff.ts";
 import { defineStage } from "../pipeline/stage.ts";
+import { tarExtractArgv, tarPackArgv } from "../formats/tar-argv.ts";
 import { cleanRootfs, inTree, syncDebs, withChrootMounts } from "../tools/chroot.ts";
 
 export const ScriptOptions = z
@@ -20,39 +21,6 @@ export type ScriptOptions = z.infer<typeof ScriptOptions>;
 
 /** Where the script is copied inside the tree (/tmp is emptied before packing). */
 export const SCRIPT_IN_CHROOT = "/tmp/livedeck-script";
-
-export function unpackArgv(tar: string, root: string): string[] {
-  return [
-    "tar",
-    "--extract",
-    `--file=${tar}`,
-    `--directory=${root}`,
-    "--numeric-owner",
-    "--same-owner",
-    "--same-permissions",
-    "--xattrs",
-    "--xattrs-include=*",
-  ];
-}
-
-/** The same tar options mmdebstrap packs with: sorted names, mtimes clamped, numeric owners, xattrs. */
-export function packArgv(root: string, tar: string, epoch: number): string[] {
-  return [
-    "tar",
-    "--create",
-    `--file=${tar}`,
-    `--directory=${root}`,
-    "--sort=name",
-    `--mtime=@${epoch}`,
-    "--clamp-mtime",
-    "--numeric-owner",
-    "--one-file-system",
-    "--format=pax",
-    "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
-    "--xattrs",
-    ".",
-  ];
-}
 
 /** A clean environment (nothing of the host's leaks in) with the user's variables on top. */
 export function scriptEnv(o: ScriptOptions): Record<string, string> {
@@ -73,10 +41,11 @@ export function chrootArgv(root: string, env: Record<string, string>): string[] 
 
 export default defineStage({
   name: "script",
-  version: 1,
-  summary: "A user's shell script run chrooted in a rootfs: full rootfs.tar plus delta.tar",
+  version: 2,
+  summary:
+    "A user's shell script run chrooted in a rootfs: full rootfs.tar plus delta.tar against `under` (the flavour's base)",
   options: ScriptOptions,
-  consumes: ["base"],
+  consumes: ["base", "under"],
   inputs: (o) => [o.script],
   tools: ["tar", "chroot", "mount", "umount"],
   async run(ctx) {
@@ -85,7 +54,7 @@ export default defineStage({
     const root = join(ctx.out, "root");
     const tar = join(ctx.out, "rootfs.tar");
     await mkdir(root);
-    await ctx.exec(unpackArgv(base, root));
+    await ctx.exec(tarExtractArgv(base, root));
     const [archives, inside, policy] = await Promise.all(
       ["var/cache/apt/archives", SCRIPT_IN_CHROOT.slice(1), "usr/sbin/policy-rc.d"].map(async (rel) => {
         const p = await inTree(root, rel);
@@ -118,9 +87,12 @@ export default defineStage({
     if (ownPolicy) await rm(policy!, { force: true });
     if (await inTree(root, "var/cache/apt/archives")) await syncDebs(archives!, ctx.cache.debs);
     await cleanRootfs(root);
-    await ctx.exec(packArgv(root, tar, o.epoch));
+    await ctx.exec(tarPackArgv(root, tar, o.epoch));
     await rm(root, { recursive: true });
-    const d = await diffTarFiles(base, tar, join(ctx.out, "delta.tar"), o.epoch);
+    // The delta against the tree under the flavour (its base), not the tree the script ran in: the
+    // flavour's one image then holds its packages and its script's changes together.
+    const under = join(ctx.input("under"), "rootfs.tar");
+    const d = await diffTarFiles(under, tar, join(ctx.out, "delta.tar"), o.epoch);
     return deltaReport(d, (await stat(tar)).size);
   },
 });

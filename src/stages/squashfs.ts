@@ -2,6 +2,7 @@ import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { defineStage } from "../pipeline/stage.ts";
+import { tarExtractArgv } from "../formats/tar-argv.ts";
 
 export const SquashfsOptions = z
   .object({
@@ -17,26 +18,6 @@ export const SquashfsOptions = z
   })
   .strict();
 export type SquashfsOptions = z.infer<typeof SquashfsOptions>;
-
-/**
- * Unpacks a rootfs or delta tarball as root: numeric owners, modes, xattrs (file capabilities,
- * overlay opaque markers) and device nodes as they are, so overlayfs whiteouts (char 0:0) survive.
- */
-export function tarExtractArgv(tar: string, dir: string): string[] {
-  return [
-    "tar",
-    "-x",
-    "-f",
-    tar,
-    "-C",
-    dir,
-    "--numeric-owner",
-    "--same-owner",
-    "--same-permissions",
-    "--xattrs",
-    "--xattrs-include=*",
-  ];
-}
 
 /**
  * mksquashfs argv. Reproducible: -reproducible (4.5's default, stated anyway), one fixed time for

@@ -70,8 +70,12 @@ export class Controller {
     this.o.view.render(f);
   }
 
-  /** First refresh, then the timers: the backstop poll and a 1 s redraw for uptimes and progress. */
+  /**
+   * Drawn at once (the first `xl list -l` can wait seconds for a guest being created), then the
+   * first refresh, then the timers: the backstop poll and a 1 s redraw for uptimes and progress.
+   */
   async start(): Promise<void> {
+    this.draw();
     await this.refresh(true);
     this.timers.push(setInterval(() => void this.refresh(false), this.o.pollMs));
     this.timers.push(setInterval(() => this.draw(), 1_000));
@@ -100,6 +104,8 @@ export class Controller {
   }
 
   key(k: string): void {
+    // Keys that reach the switcher while a guest's console has the terminal are stale (the second
+    // event of the Enter that attached, keys read just before the hand-over): never replayed.
     if (this.attached) return;
     const { ui, effect } = handleKey(this.ui, k, {
       rows: this.rows(),
@@ -180,7 +186,9 @@ export class Controller {
   private async inTerminal(argv: readonly string[], captureStderr = false): Promise<TerminalRun> {
     this.attached = true;
     try {
-      return await this.o.view.runInTerminal(argv, { captureStderr });
+      // Keys count again the moment the command exits (the screen is back): one typed right after
+      // Ctrl-] is not lost while the run's result is still on its way.
+      return await this.o.view.runInTerminal(argv, { captureStderr, onExit: () => (this.attached = false) });
     } finally {
       this.attached = false;
       this.draw();

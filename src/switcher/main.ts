@@ -12,6 +12,7 @@ import { createScreen } from "./screen.ts";
 import { CRASH_LOG, supervise } from "./supervise.ts";
 import { ensureTerminalSize } from "./terminal-size.ts";
 import { spawn } from "node:child_process";
+import { getPriority, setPriority } from "node:os";
 
 export interface SwitcherOptions {
   /** Where the boot medium is mounted; guest configs are under livedeck/guests/. */
@@ -132,10 +133,23 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     await controller.start();
     const err = emitMarker(o.events, READY_MARKER);
     if (err) ui.view.log(`warning: ${err}`);
+    if (!demo) normalPriority();
     await controller.done;
   } finally {
     controller.stop();
     ui.destroy();
+  }
+}
+
+/**
+ * dom0's switcher-up starts the switcher at nice 19, so its start-up yields to the guests' hotplug
+ * scripts; once drawn it takes normal priority back, for itself and the consoles it attaches.
+ */
+function normalPriority(): void {
+  try {
+    if (getPriority() > 0) setPriority(0);
+  } catch {
+    // Not root (a test run): stay as started.
   }
 }
 

@@ -167,6 +167,8 @@ export function createScreen(opts: { terminal?: string } = {}): SwitcherScreen {
         child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("error", (e) => resolve({ code: null, stderr: `cannot run ${file}: ${e.message}` }));
         child.on("exit", (code) => {
+          // blessed's own exit listener (registered first) has just resumed its input
+          opts.onExit?.();
           setImmediate(() => p.hideCursor());
           // stderr may still be draining: give it a moment.
           setTimeout(() => resolve({ code, stderr }), 20);

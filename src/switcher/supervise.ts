@@ -14,11 +14,20 @@ export function restartDelayMs(n: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, n - 1));
 }
 
+/**
+ * A child that crashes this many times in a row, each within QUICK_CRASH_MS of its start, cannot
+ * start at all (a broken bundle or runtime): the supervisor gives up, so dom0's switcher-up can
+ * give the console to a shell instead of a blank screen. Generous: Node starts slowly under TCG.
+ */
+export const QUICK_CRASHES = 4;
+export const QUICK_CRASH_MS = 60_000;
+
 export interface SuperviseOptions {
   logFile: string;
   /** Stop after this many restarts (tests); default: never. */
   maxRestarts?: number;
   now?: () => Date;
+  quickCrashMs?: number;
 }
 
 /** Returns the child's exit code once it exits cleanly (0, the person quit) or restarts run out. */
@@ -31,13 +40,20 @@ export async function supervise(argv: readonly string[], o: SuperviseOptions): P
       // Nowhere to log (read-only /var): keep supervising anyway.
     }
   };
+  let quick = 0;
   for (let restarts = 0; ; restarts++) {
+    const started = Date.now();
     const { code, signal, stderr } = await runOnce(argv);
     if (code === 0) return 0;
     log(
       `switcher ${signal ? `killed by ${signal}` : `exited with code ${code}`}${stderr ? `:\n${stderr.trimEnd()}` : ""}`,
     );
     if (o.maxRestarts !== undefined && restarts >= o.maxRestarts) return code ?? 1;
+    quick = Date.now() - started < (o.quickCrashMs ?? QUICK_CRASH_MS) ? quick + 1 : 0;
+    if (quick >= QUICK_CRASHES) {
+      log(`giving up: it crashed ${quick} times in a row right after starting`);
+      return code || 1;
+    }
     const wait = restartDelayMs(restarts + 1);
     log(`restarting in ${wait} ms (restart ${restarts + 1})`);
     await new Promise((r) => setTimeout(r, wait));

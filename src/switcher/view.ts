@@ -10,7 +10,14 @@ export interface View {
    * Hands the terminal to a command (a guest console, a shell) and takes it back when it exits.
    * With `captureStderr` its stderr is collected instead of shown (xl console's error messages).
    */
-  runInTerminal(argv: readonly string[], opts?: { captureStderr?: boolean }): Promise<TerminalRun>;
+  runInTerminal(
+    argv: readonly string[],
+    opts?: {
+      captureStderr?: boolean;
+      /** Called the moment the command exits and the screen takes keys again (before the result). */
+      onExit?: () => void;
+    },
+  ): Promise<TerminalRun>;
 }
 
 export interface TerminalRun {

@@ -12,6 +12,7 @@ export const TOOLS = {
   unsquashfs: { pkg: "squashfs-tools", why: "check guest layers" },
   xorriso: { pkg: "xorriso", why: "write the hybrid ISO" },
   "grub-mkrescue": { pkg: "grub-common", why: "make the BIOS+UEFI bootable ISO" },
+  "grub-mknetdir": { pkg: "grub-common", why: "make the PXE tree's GRUB network boot images" },
   "grub-script-check": { pkg: "grub-common", why: "check rendered GRUB menus" },
   "grub-pc-bin": { pkg: "grub-pc-bin", why: "BIOS boot images for the ISO", path: "/usr/lib/grub/i386-pc/boot_hybrid.img" },
   "grub-efi-bin": {
@@ -27,13 +28,21 @@ export const TOOLS = {
   as: { pkg: "binutils", why: "assemble the guests' post-restore reseeder" },
   ld: { pkg: "binutils", why: "link the guests' post-restore reseeder" },
   busybox: { pkg: "busybox-static", why: "micro guests" },
+  dash: { pkg: "dash", why: "run dom0's shell scripts in tests (dom0's /bin/sh)" },
   shellcheck: { pkg: "shellcheck", why: "lint the initrd shell scripts (tests)" },
   tmux: { pkg: "tmux", why: "drive the console UI in tests" },
   chroot: { pkg: "coreutils", why: "run user scripts inside a root filesystem" },
   mount: { pkg: "mount", why: "mount /proc, /sys and /dev/pts for user scripts" },
   umount: { pkg: "mount", why: "unmount them again" },
+  lsblk: { pkg: "util-linux", why: "usb write: tell a removable stick from the system's disks" },
+  findmnt: { pkg: "util-linux", why: "usb write: find the disks holding the running system" },
+  blockdev: { pkg: "util-linux", why: "usb write: drop the stick's cache before reading it back" },
+  losetup: { pkg: "mount", why: "tests: loop devices that usb write must refuse" },
   setpriv: { pkg: "util-linux", why: "tie a test VM's life to livedeck's (no orphaned QEMU)" },
   unshare: { pkg: "util-linux", why: "keep mmdebstrap's chroot mounts private to it" },
+  "apt-get": { pkg: "apt", why: "read the mirror's package index for the deck's lock" },
+  "apt-helper": { pkg: "apt", why: "decompress the mirror's package index", path: "/usr/lib/apt/apt-helper" },
+  lb: { pkg: "live-build", why: "build the peer live ISO the peers benchmark compares with" },
 } as const satisfies Record<string, { pkg: string; why: string; path?: string }>;
 
 export type ToolName = keyof typeof TOOLS;

@@ -15,6 +15,16 @@ export const TEST_STORE = join(ROOT, ".store-test");
 export async function buildCiIso(
   o: { append?: string; edit?: (deck: string) => string; files?: Record<string, string> } = {},
 ): Promise<string> {
+  return (await buildCi({ ...o, formats: ["iso"] })).iso!;
+}
+
+/** As buildCiIso, for the given outputs (`build --format`): output name → its path in out/. */
+export async function buildCi(o: {
+  append?: string;
+  edit?: (deck: string) => string;
+  files?: Record<string, string>;
+  formats: string[];
+}): Promise<Record<string, string>> {
   const dir = await mkdtemp(join(tmpdir(), "livedeck-ci-deck-"));
   await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
   for (const [name, text] of Object.entries(o.files ?? {}))
@@ -24,8 +34,9 @@ export async function buildCiIso(
   await mkdir(join(dir, "out"));
   const args = ["build", deck, "--store", TEST_STORE, "--out", join(dir, "out"), "--json"];
   if (o.append) args.push("--append", o.append);
+  args.push("--format", ...o.formats);
   const r = await livedeck(args);
   expect(r.exitCode, String(r.stderr)).toBe(0);
   const result = JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] };
-  return result.outputs.find((x) => x.format === "iso")!.path;
+  return Object.fromEntries(result.outputs.map((x) => [x.format, x.path]));
 }

@@ -1,6 +1,8 @@
+import { mkdir, open } from "node:fs/promises";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pack, type Header } from "tar-stream";
-import { readTar, type TarHeader } from "../../src/formats/tar.ts";
+import { readTar, TarWriter, type TarHeader, type TarType } from "../../src/formats/tar.ts";
 
 export type Spec = Partial<Header> & { name: string; body?: string };
 
@@ -35,4 +37,35 @@ export async function readAll(buf: Buffer): Promise<(TarHeader & { body: string 
     out.push({ ...header, body: Buffer.concat(parts).toString() });
   }
   return out;
+}
+
+/** An entry of a test rootfs: a file (body), directory, symlink (linkname) or other type. */
+export type RootfsEntry = {
+  name: string;
+  type: TarType;
+  linkname?: string;
+  body?: Buffer | string;
+  mode?: number;
+};
+
+/**
+ * Writes `dir/rootfs.tar` with our own TarWriter (as the rootfs stages do), entries in the given
+ * order, owned by root, mtime 1; default modes 0755 for directories, 0777 for links, 0644 else.
+ */
+export async function writeRootfsTar(dir: string, entries: RootfsEntry[]): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const fh = await open(join(dir, "rootfs.tar"), "w");
+  const w = new TarWriter(fh);
+  for (const e of entries) {
+    const body = typeof e.body === "string" ? Buffer.from(e.body) : (e.body ?? Buffer.alloc(0));
+    const mode = e.mode ?? (e.type === "directory" ? 0o755 : e.type === "symlink" ? 0o777 : 0o644);
+    const header = { name: e.name, type: e.type, mode, uid: 0, gid: 0, size: body.length, mtime: 1 };
+    await w.add(
+      { ...header, linkname: e.linkname ?? "", devmajor: 0, devminor: 0, pax: [] },
+      e.type === "file" ? [body] : [],
+    );
+  }
+  await w.end();
+  await fh.close();
+  return dir;
 }

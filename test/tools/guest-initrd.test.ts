@@ -1,14 +1,14 @@
 import { execa } from "execa";
-import { mkdir, mkdtemp, open, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.ts";
-import { TarWriter, type TarHeader } from "../../src/formats/tar.ts";
 import guestInitrd, { GUEST_MODULES, MODULE_LIST } from "../../src/stages/guest-initrd.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { ROOT } from "../helpers/cli.ts";
 import { fakeElf } from "../helpers/elf.ts";
+import { writeRootfsTar, type RootfsEntry } from "../helpers/tars.ts";
 import { runStage } from "../helpers/stage-ctx.ts";
 
 const SKEL = join(ROOT, "initrd-skel/guest");
@@ -16,7 +16,7 @@ const KVER = "6.1.0-test-amd64";
 const MODS = `/usr/lib/modules/${KVER}`;
 const LIBDIR = "./usr/lib/x86_64-linux-gnu";
 
-type E = { name: string; type: TarHeader["type"]; linkname?: string; body?: Buffer | string; mode?: number };
+type E = RootfsEntry;
 
 /** A merged-/usr rootfs with what the stage picks: a dynamic busybox, its libraries, a kernel, modules. */
 function rootfs(o: { kernels?: string[]; libc?: boolean } = {}): E[] {
@@ -86,35 +86,6 @@ function rootfs(o: { kernels?: string[]; libc?: boolean } = {}): E[] {
   return entries;
 }
 
-async function writeTar(dir: string, entries: E[]): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const fh = await open(join(dir, "rootfs.tar"), "w");
-  const w = new TarWriter(fh);
-  for (const e of entries) {
-    const body = typeof e.body === "string" ? Buffer.from(e.body) : (e.body ?? Buffer.alloc(0));
-    const mode = e.mode ?? (e.type === "directory" ? 0o755 : e.type === "symlink" ? 0o777 : 0o644);
-    await w.add(
-      {
-        name: e.name,
-        type: e.type,
-        mode,
-        uid: 0,
-        gid: 0,
-        size: body.length,
-        mtime: 1,
-        linkname: e.linkname ?? "",
-        devmajor: 0,
-        devminor: 0,
-        pax: [],
-      },
-      e.type === "file" ? [body] : [],
-    );
-  }
-  await w.end();
-  await fh.close();
-  return dir;
-}
-
 const cpioList = async (img: string) =>
   (await execa("sh", ["-c", `zstd -dc '${img}' | cpio -itv --quiet`])).stdout.split("\n");
 const cpioFile = async (img: string, path: string) =>
@@ -128,7 +99,7 @@ describe("guest-initrd stage with real zstd, read back with cpio", () => {
   beforeAll(async () => {
     await requireTools([...guestInitrd.tools, "cpio", "shellcheck"], "the guest-initrd stage tests");
     tmp = await mkdtemp(join(tmpdir(), "livedeck-guest-initrd-"));
-    input = await writeTar(join(tmp, "rootfs"), rootfs());
+    input = await writeRootfsTar(join(tmp, "rootfs"), rootfs());
     for (let i = 0; i < 2; i++)
       outs.push(
         (
@@ -166,6 +137,8 @@ describe("guest-initrd stage with real zstd, read back with cpio", () => {
       "etc/inittab",
       "usr/lib/livedeck/guest-up",
       "usr/lib/livedeck/udhcpc.script",
+      "usr/lib/livedeck/apply-params",
+      "usr/lib/livedeck/apt-refresh",
       MODULE_LIST,
     ]) {
       expect(names).toContain(p);
@@ -220,7 +193,7 @@ describe("guest-initrd stage with real zstd, read back with cpio", () => {
   ];
   for (const [name, entries, opts, message] of failures) {
     it(`fails with a clear message on ${name}`, async () => {
-      const dir = await writeTar(join(tmp, name.replace(/\W+/g, "-")), entries);
+      const dir = await writeRootfsTar(join(tmp, name.replace(/\W+/g, "-")), entries);
       const run = runStage(
         guestInitrd,
         { epoch: 1, skel: SKEL, ...opts },
@@ -232,9 +205,10 @@ describe("guest-initrd stage with real zstd, read back with cpio", () => {
   }
 
   it("has shellcheck-clean scripts in initrd-skel/guest", async () => {
-    const scripts = ["init", "usr/lib/livedeck/guest-up", "usr/lib/livedeck/udhcpc.script"].map((s) =>
-      join(SKEL, s),
-    );
+    const scripts = [
+      "init",
+      ...["guest-up", "udhcpc.script", "apply-params", "apt-refresh"].map((s) => `usr/lib/livedeck/${s}`),
+    ].map((s) => join(SKEL, s));
     const r = await execa("shellcheck", scripts, { reject: false });
     expect(r.stdout).toBe("");
     expect(r.exitCode).toBe(0);

@@ -33,6 +33,9 @@ describe("dom0 initrd skeleton scripts", () => {
         "init",
         ...["coldplug", "find-medium", "marker", "test-xlinfo", "xen-up"].map((n) => `usr/lib/livedeck/${n}`),
         ...["network-up", "guests-up", "guest-watch", "guest-shell", "test-guests"].map((n) => `usr/lib/livedeck/${n}`),
+        ...["params", "params-apply", "guest-extra", "guest-relay", "toram", "net-up", "outside-dhcp"].map(
+          (n) => `usr/lib/livedeck/${n}`,
+        ),
         "etc/xen/scripts/livedeck-layer",
       ]),
     );

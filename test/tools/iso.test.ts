@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DeckSchema } from "../../src/deck/schema.ts";
 import { menuVars } from "../../src/formats/grub-menu.ts";
 import iso, { fatSerial, GUESTS_TREE, ISO_FILE, IsoOptions } from "../../src/stages/iso.ts";
+import { MEDIUM_FILE } from "../../src/manifest/medium.ts";
 import menu from "../../src/stages/menu.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { exec } from "../../src/tools/exec.ts";
@@ -98,7 +99,11 @@ describe("iso stage with real grub-mkrescue", () => {
       expect(files).toContain(`'${f}'`);
     }
     const out = join(built[0]!.path, "..");
-    expect(await readdir(out)).toEqual([ISO_FILE]);
+    // beside the ISO only the manifest's record of the medium: its and every tree file's sha256
+    expect((await readdir(out)).sort()).toEqual([ISO_FILE, MEDIUM_FILE].sort());
+    const medium = JSON.parse(await readFile(join(out, MEDIUM_FILE), "utf8"));
+    expect(Object.keys(medium.files)).toEqual(expect.arrayContaining(["boot/dom0.img", "boot/grub/grub.cfg", ".livedeck"]));
+    expect(medium.iso.bytes).toBe((await readFile(built[0]!.path)).length);
     const cfg = join(dir, "extracted.cfg");
     await xorriso(built[0]!.path, "-osirrox", "on", "-extract", "/boot/grub/grub.cfg", cfg);
     expect(await readFile(cfg, "utf8")).toBe(await readFile(join(inputs.menu, "grub.cfg"), "utf8"));

@@ -120,7 +120,7 @@ describe("layer and script stages with real mmdebstrap", () => {
     const r = await runStage(
       script,
       { script: sh, epoch: EPOCH, env: { GREETING: "hi from livedeck" } },
-      { dir, debs: DEBS, inputs: { base: hello } },
+      { dir, debs: DEBS, inputs: { base: hello, under: hello } },
     );
     const tar = join(r.out, "rootfs.tar");
     expect((await execa("tar", ["-xOf", tar, "./etc/motd"])).stdout).toBe("hi from livedeck");
@@ -136,9 +136,24 @@ describe("layer and script stages with real mmdebstrap", () => {
     const again = await runStage(
       script,
       { script: sh, epoch: EPOCH, env: { GREETING: "hi from livedeck" } },
-      { dir, debs: DEBS, inputs: { base: hello } },
+      { dir, debs: DEBS, inputs: { base: hello, under: hello } },
     );
     expect((await readFile(join(again.out, "rootfs.tar"))).equals(await readFile(tar))).toBe(true);
+  });
+
+  it("a script's delta taken against the flavour's base holds the layer's packages too: one image per flavour", async () => {
+    const sh = join(dir, "motd2.sh");
+    await writeFile(sh, 'echo "$GREETING" > /etc/motd\nrm /etc/issue.net\n');
+    const r = await runStage(
+      script,
+      { script: sh, epoch: EPOCH, env: { GREETING: "one image" } },
+      { dir, debs: DEBS, inputs: { base: hello, under: base } },
+    );
+    const delta = await list(join(r.out, "delta.tar"));
+    expect(delta.some((l) => l.endsWith(" ./usr/bin/hello"))).toBe(true);
+    expect(delta.some((l) => l.endsWith(" ./etc/motd"))).toBe(true);
+    const view = await overlayView(join(dir, "ov-one"), join(base, "rootfs.tar"), join(r.out, "delta.tar"));
+    expect(view).toEqual(sigs(await index(join(r.out, "rootfs.tar"))));
   });
 
   it("hello's delta over the base also mounts as exactly the layer's tree", async () => {
@@ -152,7 +167,7 @@ describe("layer and script stages with real mmdebstrap", () => {
     const err = await runStage(
       script,
       { script: sh, epoch: EPOCH },
-      { dir, debs: DEBS, inputs: { base } },
+      { dir, debs: DEBS, inputs: { base, under: base } },
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolError);
     const te = err as ToolError;

@@ -26,7 +26,10 @@ async function facts(name: string, text: string) {
   return f;
 }
 
-async function match(env: { cpuinfo: string; xen?: string; config?: string; name?: string }) {
+/** dom0's checked boot parameters (params' output); none unless a test writes some. */
+const NO_PARAMS = "/nonexistent/livedeck-params";
+
+async function match(env: { cpuinfo: string; xen?: string; config?: string; name?: string; params?: string }) {
   const config = await facts(`cfg-${Math.random()}`, env.config ?? CONFIG);
   const r = await execa("sh", [join(BIN, "state-match"), medium, env.name ?? "micro1", config], {
     reject: false,
@@ -34,6 +37,7 @@ async function match(env: { cpuinfo: string; xen?: string; config?: string; name
       PATH: `${BIN}:${process.env.PATH}`,
       LIVEDECK_CPUINFO: env.cpuinfo,
       LIVEDECK_XEN_VERSION: env.xen ?? "4.17.3",
+      LIVEDECK_PARAMS: env.params ?? NO_PARAMS,
     },
   });
   return { ok: r.exitCode === 0, out: String(r.stdout).trim() };
@@ -55,6 +59,7 @@ describe("state-match", () => {
         env: {
           LIVEDECK_CPUINFO: await facts("cpuinfo-saved", CPUINFO("GenuineIntel", 11, "fpu sse4_2")),
           LIVEDECK_XEN_VERSION: "4.17.3",
+          LIVEDECK_PARAMS: NO_PARAMS,
         },
       })
     ).stdout;
@@ -109,6 +114,14 @@ describe("state-match", () => {
     const r = await match({ cpuinfo, xen: "xen" in env ? env.xen : undefined, config, name });
     expect(r.ok).toBe(false);
     expect(r.out).toContain(why);
+  });
+
+  it("cold-boots when this boot hands guests other parameters than the states were saved with", async () => {
+    const params = await facts("params-tz", "label='LIVEDECK'\nguest_params='livedeck.timezone=Europe/Berlin livedeck.tz=CET-1CEST,M3.5.0,M10.5.0/3'\n");
+    expect(await match({ cpuinfo: intel, params })).toEqual({
+      ok: false,
+      out: "the boot parameters for guests ('livedeck.timezone=Europe/Berlin livedeck.tz=CET-1CEST,M3.5.0,M10.5.0/3') differ from the states' (''): a restored guest keeps those it was saved with",
+    });
   });
 
   it("cold-boots when a layer image on the medium is not the one the state was saved with", async () => {

@@ -26,16 +26,20 @@ describe("boot flags", () => {
       "B C",
       "--log",
       "/l",
+      "--append",
+      "livedeck.toram livedeck.nossh",
     ]);
     expect(bootOptions("x.iso", opts.opts() as never)).toEqual({
       iso: "x.iso",
       uefi: true,
       usb: true,
+      pxe: false,
       memoryMiB: 1024,
       timeoutMs: 30_000,
       expect: ["A", "B C"],
       accel: "tcg",
       logDir: "/l",
+      append: "livedeck.toram livedeck.nossh",
     });
   });
 

@@ -78,7 +78,8 @@ describe("defaults", () => {
       },
       guests: [],
       network: { mode: "routed", subnet: "172.20.216.0/24" },
-      boot: { timeout: 5, default: "demo", label: "LIVEDECK" },
+      boot: { timeout: 5, default: "demo", label: "LIVEDECK", params: [] },
+      target: { memory: 3072 },
       states: { cpus: DEFAULT_STATE_CPUS, level: 19, long: true },
       outputs: ["iso"],
     });
@@ -99,6 +100,7 @@ describe("defaults", () => {
       description: "",
       base: "minbase",
       packages: [],
+      exclude: [],
       memory: 128,
       vcpus: 1,
       services: [],

@@ -56,6 +56,8 @@ describe("menuVars", () => {
       append: "livedeck.test=boot-check",
       root: "",
       memtest: true,
+      net: false,
+      ramNote: "",
     });
   });
 
@@ -145,7 +147,7 @@ describe("renderMenu", () => {
   it("prefixes every path with root", () => {
     const text = renderMenu({ ...vars, root: "(tftp)/livedeck" });
     const paths = text.match(/\S*\/boot\/\S+/g)!;
-    expect(paths.length).toBe(4 * 3 + 2);
+    expect(paths.length).toBe((4 + 4) * 3 + 2); // 4 entries, 4 in the options submenu, memtest
     for (const p of paths) expect(p.startsWith("(tftp)/livedeck/boot/")).toBe(true);
   });
 
@@ -170,12 +172,12 @@ describe("renderMenu refuses bad variables", () => {
     [
       "append with a ;",
       { append: "a=1; reboot" },
-      "append: must be space-separated kernel arguments without quotes or $;{}",
+      "append: must be space-separated kernel arguments without quotes or ;{}",
     ],
     [
       "append with a quote",
       { append: `a="b c"` },
-      "append: must be space-separated kernel arguments without quotes or $;{}",
+      "append: must be space-separated kernel arguments without quotes or ;{}",
     ],
     ["lower-case label", { label: "demo" }, "label: must be 1-32 upper-case letters, digits or '_'"],
     ["title with a newline", { title: "a\nb" }, "title: must be one line without control characters"],
@@ -210,7 +212,7 @@ describe("templates are strict", () => {
     [
       "a partial's parameter",
       `{{> xen-entry id="x" heading="'x'" xen="" linux=""}}\n`,
-      "an argument of if is not defined (line:col 7:121)",
+      "an argument of if is not defined (line:col 10:121)",
     ],
   ])("%s that is not defined is an error", (_, text, message) => {
     const e = userError(() => renderMenu(vars, withMain(text)));
@@ -220,5 +222,47 @@ describe("templates are strict", () => {
 
   it("the shipped template renders with exactly the schema's variables", () => {
     expect(() => renderMenu(vars, real)).not.toThrow();
+  });
+});
+
+describe("boot parameters in the menu", () => {
+  const withParams = DeckSchema.parse({
+    name: "demo",
+    boot: { params: ["livedeck.timezone=Europe/Berlin", "livedeck.nossh"] },
+  });
+  const hash = "$6$salt$" + "a".repeat(86);
+  const text = renderMenu(menuVars(withParams, { append: `livedeck.rootpw=${hash} livedeck.guests=a,b` }));
+
+  it("puts the deck's params, then --append, on every Xen entry; a word with $ single-quoted for GRUB", () => {
+    const tail = ` livedeck.timezone=Europe/Berlin livedeck.nossh 'livedeck.rootpw=${hash}' livedeck.guests=a,b`;
+    expect(line(entry(text, "demo"), "module2 /boot/vmlinuz")).toBe(
+      `module2 /boot/vmlinuz console=hvc0 livedeck.label=LIVEDECK quiet${tail}`,
+    );
+    expect(line(entry(text, "verbose"), "module2 /boot/vmlinuz")).toBe(
+      `module2 /boot/vmlinuz console=hvc0 livedeck.label=LIVEDECK livedeck.verbose${tail}`,
+    );
+  });
+
+  it("has an options submenu with one entry per common parameter, before the deck's own", () => {
+    const sub = /^submenu 'demo: options \(copy to RAM, no guests, no SSH, \.\.\.\)' --id options \{\n([\s\S]*?)^\}/m.exec(text);
+    expect(sub).not.toBeNull();
+    const entries = [...sub![1]!.matchAll(/^\tmenuentry '([^']*)' --id (\S+) \{\n([\s\S]*?)^\t\}/gm)];
+    expect(entries.map((e) => [e[2], line(e[3]!, "module2 /boot/vmlinuz")])).toEqual(
+      [
+        ["toram", "livedeck.toram"],
+        ["noguests", "livedeck.guests=none"],
+        ["nossh", "livedeck.nossh"],
+        ["aptupdate", "livedeck.aptupdate"],
+      ].map(([id, arg]) => [
+        id,
+        `module2 /boot/vmlinuz console=hvc0 livedeck.label=LIVEDECK quiet ${arg} livedeck.timezone=Europe/Berlin livedeck.nossh 'livedeck.rootpw=${hash}' livedeck.guests=a,b`,
+      ]),
+    );
+  });
+
+  it("refuses a deck param GRUB cannot carry, and an --append with a quote", () => {
+    expect(() => menuVars(withParams, { append: "livedeck.x='a'" })).toThrow(
+      "append: must be space-separated kernel arguments without quotes or ;{}",
+    );
   });
 });

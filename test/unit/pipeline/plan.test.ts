@@ -30,11 +30,13 @@ describe("plan of the default deck", () => {
       "rootfs:dom0",
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
       "rootfs:guest-base",
       "squashfs:guest-base",
       "layer:jeos",
       "squashfs:jeos",
       "layer:server",
+      "script:server",
       "squashfs:server",
       "guest-initrd",
       "pool",
@@ -49,7 +51,7 @@ describe("plan of the default deck", () => {
     const consumes = (key: string) => steps.find((s) => s.key === key)!.consumes;
     expect(consumes("layer:server")).toEqual({ base: "layer:jeos" });
     expect(consumes("squashfs:guest-base")).toEqual({ layer: "rootfs:guest-base" });
-    expect(consumes("squashfs:server")).toEqual({ layer: "layer:server" });
+    expect(consumes("squashfs:server")).toEqual({ layer: "script:server" });
     expect(consumes("guest-initrd")).toEqual({ rootfs: "rootfs:dom0" });
     // each layer image once, however many guests stack it
     expect(consumes("guests-medium")).toEqual({
@@ -58,8 +60,11 @@ describe("plan of the default deck", () => {
       "layer:jeos": "squashfs:jeos",
       "layer:server": "squashfs:server",
       pool: "pool",
+      switcher: "switcher-medium",
     });
-    expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "layer:server" });
+    expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "script:server" });
+    expect(consumes("script:server")).toEqual({ base: "layer:server", under: "layer:jeos" });
+    expect(consumes("switcher-medium")).toEqual({ rootfs: "rootfs:dom0", dom0: "prune:dom0" });
     expect(consumes("iso")).toEqual({
       menu: "menu",
       dom0: "dom0-initrd",
@@ -109,6 +114,7 @@ describe("plan of the default deck", () => {
       "layer:jeos",
       "squashfs:jeos",
       "layer:server",
+      "script:server",
       "squashfs:server",
       "pool",
       "guests-medium",
@@ -162,6 +168,7 @@ describe("step selection", () => {
       "pool",
       "prime:amd",
       "prime:intel",
+      "script:server",
       "squashfs:jeos",
       "squashfs:server",
     ]);
@@ -173,6 +180,8 @@ describe("step selection", () => {
     expect([...descendants(steps, selectSteps(steps, "prune:dom0", "--from"))]).toEqual([
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
+      "guests-medium",
       "iso:prime",
       "prime:intel",
       "prime:amd",
@@ -182,6 +191,7 @@ describe("step selection", () => {
       "rootfs:dom0",
       "prune:dom0",
       "dom0-initrd",
+      "switcher-medium",
       "guest-initrd",
       "guests-medium",
       "iso:prime",

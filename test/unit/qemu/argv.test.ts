@@ -82,6 +82,20 @@ describe("qemuArgv", () => {
     },
     { name: "no NIC", opts: { net: false }, has: [["-nic", "none"]] },
     {
+      name: "PXE under BIOS: the NIC boots from QEMU's TFTP server (still restrict=on), no disk",
+      opts: { media: "pxe", medium: "/out/demo-pxe" },
+      has: [
+        ["-netdev", "user,id=net0,restrict=on,tftp=/out/demo-pxe,bootfile=boot/grub/i386-pc/core.0"],
+        ["-device", "e1000,netdev=net0,bootindex=0"],
+      ],
+      hasNot: ["-drive", "-nic"],
+    },
+    {
+      name: "PXE under UEFI names GRUB's EFI image",
+      opts: { media: "pxe", medium: "/t,x", firmware: "uefi", ovmfVars: "/v.fd" },
+      has: [["-netdev", "user,id=net0,restrict=on,tftp=/t,,x,bootfile=boot/grub/x86_64-efi/core.efi"]],
+    },
+    {
       name: "host forwards bound to loopback",
       opts: {
         net: {
@@ -121,6 +135,10 @@ describe("qemuArgv", () => {
       for (const a of c.hasNot ?? []) expect(argv).not.toContain(a);
     });
   }
+
+  it("refuses a PXE boot without a NIC", () => {
+    expect(() => qemuArgv({ ...base, media: "pxe", net: false })).toThrow(/PXE boot needs the NIC/);
+  });
 
   it("never uses -cpu max, KVM or a restricted-off network by default", () => {
     for (const media of ["cdrom", "usb"] as const) {

@@ -82,6 +82,23 @@ describe("guests-medium stage", () => {
     expect(text("livedeck/dnsmasq.conf")).toContain("host-record=server,server.livedeck,172.20.216.12");
   });
 
+  it("with the switcher option, places the switcher-medium step's files below livedeck/switcher/", () => {
+    const sw = mediumFiles({ ...opts, switcher: true }).filter((f) => "role" in f && f.role === "switcher");
+    expect(sw.map((f) => f.path)).toEqual([
+      "livedeck/switcher/switcher.cjs",
+      ...["linux", "xterm", "xterm-256color", "windows-ansi", "xterm.termcap"].map(
+        (t) => `livedeck/switcher/usr/${t}`,
+      ),
+      "livedeck/switcher/node.squashfs",
+    ]);
+    expect(sw[0]).toEqual({
+      path: "livedeck/switcher/switcher.cjs",
+      role: "switcher",
+      file: "switcher/switcher.cjs",
+    });
+    expect(mediumFiles(opts).some((f) => f.path.includes("switcher"))).toBe(false);
+  });
+
   it("a deck without guests still gets the list and dom0's network, but no kernel", () => {
     const files = mediumFiles({ ...opts, guests: [] }).map((f) => f.path);
     expect(files).toEqual(["livedeck/guests.list", "livedeck/network", "livedeck/dnsmasq.conf"]);

@@ -37,6 +37,7 @@ describe("iso stage", () => {
       SOURCE_DATE_EPOCH: "1700000000",
       TMPDIR: "/w/tmp",
       PATH: "/w/bin:/usr/bin:/bin",
+      TZ: "UTC",
     });
   });
 

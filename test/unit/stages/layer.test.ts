@@ -35,6 +35,16 @@ describe("layer stage", () => {
     ]);
   });
 
+  it("passes the flavour's excludes to dpkg, and nothing when it has none", () => {
+    const withExcludes = layerArgv({ ...opts, exclude: ["/usr/bin/aria_*", "/usr/share/doc/*"] }, paths);
+    expect(withExcludes.filter((a) => a.startsWith("--dpkgopt="))).toEqual([
+      "--dpkgopt=path-exclude=/usr/bin/aria_*",
+      "--dpkgopt=path-exclude=/usr/share/doc/*",
+    ]);
+    expect(layerArgv(opts, paths).some((a) => a.startsWith("--dpkgopt="))).toBe(false);
+    expect(LayerOptions.parse(opts)).not.toHaveProperty("exclude");
+  });
+
   it("quotes the base path for the hook's shell", () => {
     expect(shellQuote("/a b/it's")).toBe(`'/a b/it'\\''s'`);
     expect(layerArgv(opts, { ...paths, base: "/x y/rootfs.tar" })[1]).toContain(`--file='/x y/rootfs.tar'`);
@@ -50,6 +60,7 @@ describe("layer stage", () => {
     ["relative mirror", { mirror: "debian.sources" }, "must be an absolute path"],
     ["empty package name", { packages: [""] }, "at least 1 character"],
     ["fractional epoch", { epoch: 1.5 }, "integer"],
+    ["relative exclude", { exclude: ["usr/bin/x"] }, "Invalid input"],
   ];
   for (const [what, patch, message] of bad) {
     it(`rejects ${what}`, () => {

@@ -85,7 +85,7 @@ describe("pool stage", () => {
   it.each([
     ["no roots", { roots: [] }, ["roots"], "at least 1"],
     ["a root that is not a flavour name", { roots: ["../x"] }, ["roots", 0], "Invalid"],
-    ["an unknown key", { mirror: "x" }, [], "Unrecognized key(s) in object: 'mirror'"],
+    ["an unknown key", { mirrors: "x" }, [], "Unrecognized key(s) in object: 'mirrors'"],
   ])("rejects %s", (_, patch, path, message) => {
     const r = PoolOptions.safeParse({ suite: "bookworm", epoch: 0, roots: ["jeos"], ...patch });
     expect(r.success).toBe(false);

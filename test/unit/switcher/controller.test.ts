@@ -21,8 +21,12 @@ class Recorder implements View {
   next = { code: 0 as number | null, stderr: "" };
   /** Runs while the "terminal" is handed over (a guest dying meanwhile). */
   during: () => Promise<unknown> = async () => undefined;
-  runInTerminal = async (argv: readonly string[]) => {
+  /** Runs while the command still has the terminal. */
+  attachedDuring: () => Promise<unknown> = async () => undefined;
+  runInTerminal = async (argv: readonly string[], opts?: { onExit?: () => void }) => {
     this.ran.push(argv);
+    await this.attachedDuring();
+    opts?.onExit?.();
     await this.during();
     return this.next;
   };
@@ -119,6 +123,22 @@ describe("controller on the demo stand-in", () => {
     c.key("enter");
     await until(() => view.lines.includes("back from tiny's console"), "return");
     expect(view.ran).toEqual([demoConsoleArgv("tiny")]);
+  });
+
+  it("a key typed right after the console hands the terminal back counts; one while attached does not", async () => {
+    const { c, view } = await setup();
+    const before = view.last.lines.findIndex((l) => l.startsWith(">"));
+    // the second event of the attaching Enter arrives while attached: it must not attach again
+    view.attachedDuring = async () => void c.key("enter");
+    // blessed takes keys again before the terminal run has resolved
+    view.during = async () => void c.key("j");
+    c.key("enter");
+    await until(() => view.lines.includes("back from tiny's console"), "return");
+    await until(
+      () => view.last.lines.findIndex((l) => l.startsWith(">")) === before + 1,
+      "the selection move",
+    );
+    expect(view.ran).toHaveLength(1);
   });
 
   it("a console that fails says why in the log pane", async () => {

@@ -38,4 +38,15 @@ describe("supervise", () => {
     ).toBe(7);
     expect(await readFile(log, "utf8")).toMatch(/switcher exited with code 7\n$/);
   });
+
+  it("gives up on a child that crashes right after every start (a broken bundle)", async () => {
+    const log = join(dir, "crash-loop.log");
+    await writeFile(log, "");
+    expect(
+      await supervise([process.execPath, "-e", "process.exit(3)"], { logFile: log, quickCrashMs: 60_000 }),
+    ).toBe(3);
+    const text = await readFile(log, "utf8");
+    expect(text.match(/exited with code 3/g)).toHaveLength(4);
+    expect(text).toMatch(/giving up: it crashed 4 times in a row right after starting\n$/);
+  }, 20_000);
 });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { DeckSchema } from "../../../src/deck/schema.ts";
+import { menuVars, renderMenu } from "../../../src/formats/grub-menu.ts";
+import { appendToMenu, pvdModified, replaceMenuArgv } from "../../../src/qemu/append.ts";
+
+const cfg = renderMenu(menuVars(DeckSchema.parse({ name: "demo" }), { append: "livedeck.nossh" }));
+const kernelLines = (text: string) => text.split("\n").filter((l) => /^\s*module2 \S*\/boot\/vmlinuz /.test(l));
+
+describe("boot --append", () => {
+  it("adds the words after every dom0 kernel line's own, quoting a $ word for GRUB", () => {
+    const out = appendToMenu(cfg, "livedeck.toram livedeck.rootpw=$6$s$h");
+    const before = kernelLines(cfg);
+    const after = kernelLines(out);
+    expect(after).toHaveLength(8); // demo, verbose, rescue, serial and the 4 options
+    after.forEach((l, i) => expect(l).toBe(`${before[i]} livedeck.toram 'livedeck.rootpw=$6$s$h'`));
+    // everything else is untouched
+    expect(out.split("\n").filter((l) => !after.includes(l))).toEqual(cfg.split("\n").filter((l) => !before.includes(l)));
+  });
+
+  it("leaves the menu as it is without words, refuses words GRUB cannot carry", () => {
+    expect(appendToMenu(cfg, "")).toBe(cfg);
+    expect(() => appendToMenu(cfg, "a=1; reboot")).toThrow("--append: must be space-separated kernel arguments without quotes or ;{}");
+    expect(() => appendToMenu("menuentry x {\n}\n", "livedeck.nossh")).toThrow("has no dom0 kernel line");
+  });
+
+  it("keeps the volume date: xorriso writes a new session with the old PVD time as uuid", () => {
+    expect(pvdModified("Volume Id    : LIVEDECK\nCreation Time: 2025010100000000\nModif. Time  : 2025010100000000\n")).toBe(
+      "2025010100000000",
+    );
+    expect(replaceMenuArgv("/l/medium.iso", "/t/grub.cfg", "2025010100000000")).toEqual([
+      ...["xorriso", "-dev", "/l/medium.iso", "-boot_image", "any", "keep"],
+      ...["-volume_date", "uuid", "2025010100000000", "-map", "/t/grub.cfg", "/boot/grub/grub.cfg", "-commit"],
+    ]);
+  });
+});

@@ -1,0 +1,218 @@
+import { describe, expect, it } from "vitest";
+import type { SeenMarker } from "../../src/qemu/expect.ts";
+import { startBoot, type BootSession } from "../../src/qemu/session.ts";
+import { requireTools } from "../../src/tools/doctor.ts";
+import { buildCiIso } from "../helpers/ci-iso.ts";
+import { SerialTerm } from "../helpers/serial-term.ts";
+import { rowOf } from "../tools/switcher-tmux.ts";
+
+/**
+ * The CI deck's medium boots into the console switcher: its serial console (QEMU's stdio = Xen's
+ * com1 = dom0's hvc0), played into a real terminal emulator, shows the guests; the test attaches to
+ * guests, types in them, comes back with Ctrl-], pauses and resumes one, and opens the dom0 shell.
+ * Boot markers keep arriving on the events port while the switcher owns the console.
+ */
+const MINUTE = 60_000;
+const GUESTS = ["micro1", "micro2", "deb"]; // flavours/ci.deck.yaml, in deck order
+const CTRL_RIGHT_BRACKET = "\x1d";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitMarker(s: BootSession, pred: (m: SeenMarker) => boolean, what: string, ms: number) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const m = s.expecter.markers.find(pred);
+    if (m) return m;
+    if (Date.now() > end)
+      throw new Error(
+        `no ${what} within ${ms / 1000} s; markers: ${s.expecter.markers.map((x) => x.text).join(" | ")}`,
+      );
+    await sleep(100);
+  }
+}
+
+const listShown = (screen: string) => GUESTS.every((g) => rowOf(screen, g) !== undefined);
+
+/** Moves the selection (">") to `name` with j/k. */
+async function select(s: BootSession, t: SerialTerm, name: string): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    const lines = (await t.screen()).split("\n");
+    const at = lines.findIndex((l) => l.slice(1).startsWith(`${name} `));
+    const sel = lines.findIndex((l) => l.startsWith(">"));
+    if (at >= 0 && at === sel) return;
+    s.send(at > sel ? "j" : "k");
+    await t.waitFor(
+      (sc) => sc.split("\n").findIndex((l) => l.startsWith(">")) !== sel,
+      "the selection move",
+      20_000,
+    );
+  }
+  throw new Error(`could not select ${name}:\n${await t.screen()}`);
+}
+
+/**
+ * Enter on the selected guest, then a carriage return every 25 ms until the guest's shell answers
+ * with a prompt: the time from the key to the guest's console on the serial line.
+ */
+async function attach(s: BootSession, t: SerialTerm, timeoutMs = 60_000): Promise<number> {
+  const from = t.raw.length;
+  const t0 = Date.now();
+  s.send("\r");
+  for (;;) {
+    const hit = t.matchedAt(/[#$] $/m, from);
+    if (hit) return hit.at - t0;
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`no guest prompt after Enter:\n${JSON.stringify(t.raw.slice(from))}`);
+    s.send("\r");
+    await sleep(Date.now() - t0 > 5_000 ? 1_000 : 25);
+  }
+}
+
+/** Types `cmd` and waits for a line that only its output contains. */
+async function run(s: BootSession, t: SerialTerm, cmd: string, tag: string, ms = 60_000): Promise<string> {
+  const from = t.raw.length;
+  // shellcheck-style: the guest computes $((6*7)), so the typed line never matches.
+  s.send(`${cmd}; echo ${tag}-$((6*7))\r`);
+  const end = Date.now() + ms;
+  while (!t.matchedAt(new RegExp(`${tag}-42`), from)) {
+    if (Date.now() > end) throw new Error(`no ${tag}-42 within ${ms / 1000} s:\n${await t.screen()}`);
+    await sleep(50);
+  }
+  return t.raw.slice(from);
+}
+
+async function detach(s: BootSession, t: SerialTerm): Promise<number> {
+  const t0 = Date.now();
+  s.send(CTRL_RIGHT_BRACKET);
+  await t.waitFor(listShown, "the guest list after Ctrl-]", 60_000);
+  return Date.now() - t0;
+}
+
+describe("the CI deck's medium boots into the console switcher", () => {
+  it(
+    "lists the guests, attaches and types in them, comes back with Ctrl-], pauses and resumes, opens the dom0 shell",
+    async () => {
+      await requireTools(["tmux"], "the switcher's vm test");
+      // Only micro1 autostarts; micro2 is started from the switcher (its start action) and deb stays
+      // on the medium, listed as stopped: guests created one at a time survive a loaded host, where
+      // concurrent creations get their hotplug scripts killed by libxl's timeout.
+      const iso = await buildCiIso({ append: "livedeck.guests=micro1" });
+      const t = new SerialTerm();
+      await t.start();
+      let initAt = 0;
+      const s = await startBoot({
+        iso,
+        onConsoleData: (c) => t.feed(c),
+        onLine: (source, text) => {
+          if (source === "console" && /livedeck: init started at/.test(text)) initAt ||= Date.now();
+        },
+      });
+      const figures: string[] = [];
+      try {
+        const dom0 = await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
+        const ready = await waitMarker(
+          s,
+          (m) => m.marker.kind === "switcher-ready",
+          "LIVEDECK-SWITCHER-READY",
+          8 * MINUTE,
+        );
+        expect(ready.source).toBe("events");
+        const readyAt = Date.now();
+        figures.push(
+          `boot to switcher ${ready.seconds.toFixed(1)} s after QEMU start (dom0 ready ${dom0.seconds.toFixed(1)} s); ` +
+            `init start → SWITCHER-READY ${((readyAt - initAt) / 1000).toFixed(1)} s`,
+        );
+        let screen = await t.waitFor(listShown, "micro1, micro2 and deb in the list", 2 * MINUTE);
+        expect(screen).toMatch(/livedeck {2}dom0 \d+\/\d+M free {2}Xen 4\.17/);
+
+        // micro1 up and reported ready by dom0's supervisor (BOOT column "cold", from xenstore).
+        await t.waitFor(
+          (sc) => / running .* cold/.test(rowOf(sc, "micro1") ?? ""),
+          "micro1 running, cold",
+          8 * MINUTE,
+        );
+
+        // Attach to micro1, run a command there, come back.
+        await select(s, t, "micro1");
+        const first = await attach(s, t);
+        const out = await run(s, t, "cat /proc/sys/kernel/hostname", "IN-MICRO1");
+        expect(out).toMatch(/\bmicro1\r*\n/);
+        expect(await t.screen()).toContain("IN-MICRO1-42");
+        const back1 = await detach(s, t);
+
+        // Start micro2 from the switcher, wait for its shell, run a command there.
+        await select(s, t, "micro2");
+        s.send("s");
+        await t.waitFor((sc) => / running /.test(rowOf(sc, "micro2") ?? ""), "micro2 running", 8 * MINUTE);
+        await attach(s, t, 8 * MINUTE);
+        expect(await run(s, t, "cat /proc/sys/kernel/hostname", "IN-MICRO2")).toMatch(/\bmicro2\r*\n/);
+        const back2 = await detach(s, t);
+
+        // Key press → the other guest's console, both guests up.
+        await select(s, t, "micro1");
+        const second = await attach(s, t);
+        await run(s, t, "true", "AGAIN-MICRO1");
+        await detach(s, t);
+        await select(s, t, "micro2");
+        figures.push(
+          `Enter → guest console answering: micro1 ${first} ms (first attach), ${second} ms (from micro2, 25 ms probes); Ctrl-] → list drawn ${back1} ms, ${back2} ms`,
+        );
+
+        // Pause and resume micro2.
+        let t0 = Date.now();
+        s.send("p");
+        await t.waitFor((sc) => / paused /.test(rowOf(sc, "micro2") ?? ""), "micro2 paused", 2 * MINUTE);
+        const paused = Date.now() - t0;
+        t0 = Date.now();
+        s.send("p");
+        await t.waitFor(
+          (sc) => / running /.test(rowOf(sc, "micro2") ?? ""),
+          "micro2 running again",
+          2 * MINUTE,
+        );
+        figures.push(`p → paused shown ${paused} ms, p → running shown ${Date.now() - t0} ms`);
+
+        // The dom0 shell: the switcher's Node processes and their memory, then back.
+        s.send("!");
+        await t.waitFor((sc) => /Open a dom0 root shell/.test(sc), "the shell question", MINUTE);
+        s.send("y");
+        await sleep(2000);
+        const rss = await run(
+          s,
+          t,
+          "for p in $(busybox pidof node); do echo RSS $p $(sed -n 's/^VmRSS:[[:space:]]*//p' /proc/$p/status); done; busybox free -m | sed -n 2p",
+          "DOM0-SHELL",
+          2 * MINUTE,
+        );
+        const rssKb = [...rss.matchAll(/^RSS \d+ (\d+) kB/gm)].map((m) => Number(m[1]));
+        expect(rssKb.length).toBe(2); // the supervisor and the switcher
+        figures.push(
+          `switcher RSS in dom0: ${rssKb.map((k) => `${(k / 1024).toFixed(1)} MiB`).join(" + ")} (supervisor + switcher)`,
+        );
+        s.send("exit\r");
+        await t.waitFor(listShown, "the list after the dom0 shell", MINUTE);
+
+        // micro1's marker reached the events port while the switcher owned the console, and not the console.
+        const readyMarkers = s.expecter.markers.filter((m) => m.marker.kind === "guest-ready");
+        figures.push(
+          `guest ready markers (switcher ready @${ready.seconds.toFixed(1)}s): ${
+            readyMarkers.map((m) => `${m.text} @${m.seconds.toFixed(1)}s on ${m.source}`).join(", ") || "none"
+          }`,
+        );
+        const owned = t.raw.indexOf("livedeck: switcher: starting at");
+        expect(owned).toBeGreaterThan(0);
+        // dom0's relayed form ("… cold SECONDS"); a guest's own console may show its bare line when attached.
+        expect(t.raw.slice(owned)).not.toMatch(/LIVEDECK-GUEST-READY \S+ cold/);
+        expect(rowOf(await t.screen(), "deb")).toMatch(/ stopped /);
+        expect(readyMarkers.map((m) => [m.source, m.text.split(" ").slice(0, 3).join(" ")])).toEqual([
+          ["events", "LIVEDECK-GUEST-READY micro1 cold"],
+        ]);
+      } finally {
+        console.log(figures.join("\n"));
+        console.log(`last screen:\n${await t.screen().catch(() => "?")}`);
+        await s.stop();
+        await t.stop();
+      }
+    },
+    30 * MINUTE,
+  );
+});
