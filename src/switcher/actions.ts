@@ -1,3 +1,5 @@
+import type { GuestStarted } from "../dom0/guest-start.ts";
+import type { RunOptions } from "../dom0/run.ts";
 import type { Xenstore } from "../dom0/xenstore.ts";
 import type { Xl } from "../dom0/xl.ts";
 import type { Effect } from "./keys.ts";
@@ -21,6 +23,8 @@ export interface ActionContext {
   askDestroy: (name: string, waitedS: number) => void;
   /** The guest's xl config on the medium (restart starts it again from there). */
   configOf: (name: string) => string | null;
+  /** dom0's guest-start: restored from a saved state when one fits, else cold (src/dom0/guest-start.ts). */
+  startGuest: (name: string, configPath: string, opts?: RunOptions) => Promise<GuestStarted>;
   /** Runs a follow-up effect (restart = shutdown, then start). */
   start: (e: Effect) => Promise<void>;
 }
@@ -76,17 +80,21 @@ async function perform(
   const t0 = ctx.now();
   switch (effect.kind) {
     case "start":
-      ctx.log(`${name}: cold boot from ${effect.configPath}`);
+    {
+      ctx.log(`${name}: starting from ${effect.configPath} (its saved state when one fits)`);
+      let started: GuestStarted;
       try {
-        await ctx.xl.create(effect.configPath, { signal });
+        started = await ctx.startGuest(name, effect.configPath, { signal });
       } catch (e) {
-        // A cancelled create can leave a half-built domain behind.
+        // A cancelled start can leave a half-built domain behind.
         if (signal.aborted) await ctx.xl.destroy(name).catch(() => undefined);
         throw e;
       }
-      await markCold(ctx, name);
-      ctx.log(`${name}: created in ${secs(ctx.now() - t0)} s, booting`);
+      await markOrigin(ctx, name, started.how);
+      if (started.how === "restored") ctx.log(`${name}: restored in ${secs(ctx.now() - t0)} s, ready`);
+      else ctx.log(`${name}: created in ${secs(ctx.now() - t0)} s, booting (cold: ${started.reason ?? "no reason given"})`);
       return null;
+    }
     case "pause":
       await ctx.xl.pause(name, { signal });
       ctx.log(`${name}: paused`);
@@ -127,8 +135,8 @@ async function restartEffect(ctx: ActionContext, name: string): Promise<Effect |
   return { kind: "start", name, configPath: cfg };
 }
 
-/** Records (in xenstore, where the guest cannot write) that this guest was cold-booted. */
-async function markCold(ctx: ActionContext, name: string): Promise<void> {
+/** Records (in xenstore, where the guest cannot write) whether this guest was restored or cold-booted. */
+async function markOrigin(ctx: ActionContext, name: string, how: GuestStarted["how"]): Promise<void> {
   const d = (await ctx.xl.list()).find((x) => x.name === name);
-  if (d) await ctx.xs.write(XS_ORIGIN(d.id), "cold").catch((e: Error) => ctx.log(`warning: ${e.message}`));
+  if (d) await ctx.xs.write(XS_ORIGIN(d.id), how).catch((e: Error) => ctx.log(`warning: ${e.message}`));
 }

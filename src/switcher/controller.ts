@@ -1,4 +1,5 @@
 import { printableLog } from "../dom0/console-log.ts";
+import { startGuest } from "../dom0/guest-start.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
 import { Xl } from "../dom0/xl.ts";
 import { runAction, type ActionContext } from "./actions.ts";
@@ -179,6 +180,7 @@ export class Controller {
         this.draw();
       },
       configOf: (name) => this.rows().find((r) => r.name === name)?.configPath ?? null,
+      startGuest: (name, configPath, opts) => startGuest(this.o.io.run, name, configPath, opts),
       start: (e) => this.run(e),
     };
   }

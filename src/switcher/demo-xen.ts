@@ -1,3 +1,4 @@
+import { GUEST_START } from "../dom0/guest-start.ts";
 import type { RunResult } from "../dom0/run.ts";
 import { parseStateFlags, parseXlList, parseXlUptime, type XlDomain } from "../dom0/xl-parse.ts";
 
@@ -111,6 +112,13 @@ export class DemoXen {
     if (tool === "xenstore-write" && verb && arg !== undefined) {
       this.xsExtra.set(verb, arg);
       return ok();
+    }
+    if (tool === GUEST_START && verb && arg) {
+      // no saved states in the demo: guest-start's cold boot, with its own lines
+      const r = await this.create(arg, signal);
+      if (r.code !== 0) return r;
+      const why = "no saved states in demo mode";
+      return ok(`livedeck: ${verb}: cold boot: ${why}\nlivedeck: ${verb}: started cold (${why})\n`, r.stderr);
     }
     if (tool !== "xl" || !arg) return fail(`${tool}: not recorded for the demo: ${key}`, 127);
     if (verb === "create") return this.create(arg, signal);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseGuestStart } from "../../../src/dom0/guest-start.ts";
 import { parseXlList, parseXlUptime } from "../../../src/dom0/xl-parse.ts";
 import { DemoXen, formatXlList } from "../../../src/switcher/demo-xen.ts";
 import { fixture } from "../dom0/fixtures.ts";
@@ -61,6 +62,14 @@ describe("demo Xen (stand-in for --demo)", () => {
     expect((await x.run(["xl", "create", "/m/9-x.cfg"])).stderr).toMatch(
       /^Failed to read config file: \/m\/9-x\.cfg/,
     );
+  });
+
+  it("answers guest-start as dom0's does without saved states: a cold boot, saying why", async () => {
+    const x = demo();
+    const r = await x.run(["guest-start", "deb", "/m/2-deb.cfg"]);
+    expect(parseGuestStart("deb", r.stdout)).toEqual({ how: "cold", reason: "no saved states in demo mode" });
+    expect(parseXlList((await x.run(["xl", "list"])).stdout).at(-1)).toMatchObject({ name: "deb" });
+    expect((await x.run(["guest-start", "deb", "/m/2-deb.cfg"])).code).toBe(3);
   });
 
   it("accounts the hypervisor's free memory for the guests it runs", async () => {
