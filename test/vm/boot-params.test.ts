@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { startBoot } from "../../src/qemu/session.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { consoleShell } from "../helpers/console-shell.ts";
+import { DEBSSH } from "../helpers/debssh.ts";
 
 /**
  * Boot parameters on a real boot of the CI deck: some as the deck's defaults (boot.params), some
@@ -14,13 +15,7 @@ const HASH =
   "$6$livedecksalt$20oho9r63jK9bxM4APNpbGBIoMoqQxZrRnZMdXmcODSaptXrOM7kEJsUdL5IsEQFqQ2Hs49vTHo2EsIqjOu6R1";
 // No daylight saving time and an odd offset: `date` can only show this if the zone applies.
 const ZONE = "Asia/Kolkata";
-// The CI deck's Debian guest, with an SSH server that livedeck.nossh must keep from starting.
-const DEBSSH = `name: debssh
-description: Debian with an SSH server (boot-params test)
-base: debian
-packages: [openssh-server]
-services: [ssh]
-`;
+// The CI deck's Debian guest has an SSH server (DEBSSH) that livedeck.nossh must keep from starting.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
