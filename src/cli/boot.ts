@@ -15,6 +15,7 @@ interface BootFlags {
   timeout: string;
   expect?: string[];
   accel: string;
+  cpu?: string;
   interactive?: boolean;
   json?: boolean;
   log?: string;
@@ -54,6 +55,8 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
       "use --accel tcg (default) or --accel kvm",
     );
   }
+  if (f.cpu !== undefined && !/^[A-Za-z0-9_.+-]+$/.test(f.cpu))
+    throw new UserError(`--cpu: '${f.cpu}' is not a QEMU CPU model name`, "e.g. --cpu Nehalem (qemu-system-x86_64 -cpu help lists them)");
   const timeout = number("--timeout", f.timeout, "seconds per marker, e.g. --timeout 180");
   if (timeout <= 0) throw new UserError(`--timeout: ${timeout} s is not positive`, "e.g. --timeout 180");
   if (f.usb && f.pxe) throw new UserError("--usb and --pxe: a boot is from one medium", "give one of them");
@@ -71,6 +74,7 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
     timeoutMs: timeout * 1000,
     expect: (f.expect ?? []).map(parseExpectation),
     accel: f.accel,
+    ...(f.cpu ? { cpu: f.cpu } : {}),
     logDir: f.log,
     append: f.append,
   };
@@ -141,6 +145,10 @@ export function registerBoot(program: Command): Command {
       'markers to wait for, in order ("LIVEDECK-GUEST-READY jeos" or /pattern/); default LIVEDECK-DOM0-READY',
     )
     .option("--accel <tcg|kvm>", "tcg, or kvm where /dev/kvm is real hardware", "tcg")
+    .option(
+      "--cpu <model>",
+      "QEMU CPU model (default qemu64, which reports an AMD vendor); saved states restore only on the vendor they were primed on, e.g. Nehalem (Intel) or Opteron_G3 (AMD)",
+    )
     .option("--interactive", `attach this terminal to the serial console (${QUIT_HELP})`)
     .option("--json", "print the result as JSON on stdout (everything else goes to stderr)")
     .option(

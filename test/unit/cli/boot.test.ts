@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { bootOptions, parseExpectation, registerBoot } from "../../../src/cli/boot.ts";
 import { UserError } from "../../../src/errors.ts";
 
-const defaults = { memory: "3072", timeout: "180", accel: "tcg" };
+const defaults: { memory: string; timeout: string; accel: string; cpu?: string } = {
+  memory: "3072",
+  timeout: "180",
+  accel: "tcg",
+};
 
 function program(): Command {
   const p = new Command("livedeck").exitOverride();
@@ -28,6 +32,8 @@ describe("boot flags", () => {
       "/l",
       "--append",
       "livedeck.toram livedeck.nossh",
+      "--cpu",
+      "Nehalem",
     ]);
     expect(bootOptions("x.iso", opts.opts() as never)).toEqual({
       iso: "x.iso",
@@ -38,6 +44,7 @@ describe("boot flags", () => {
       timeoutMs: 30_000,
       expect: ["A", "B C"],
       accel: "tcg",
+      cpu: "Nehalem",
       logDir: "/l",
       append: "livedeck.toram livedeck.nossh",
     });
@@ -61,6 +68,7 @@ describe("boot flags", () => {
     [{ timeout: "soon" }, /^--timeout: 'soon' is not a number$/],
     [{ timeout: "0" }, /^--timeout: 0 s is not positive$/],
     [{ memory: "lots" }, /^--memory: 'lots' is not a number$/],
+    [{ cpu: "max,+x2apic;reboot" }, /^--cpu: 'max,\+x2apic;reboot' is not a QEMU CPU model name$/],
   ];
   for (const [flags, message] of bad) {
     it(`refuses ${JSON.stringify(flags)}`, () => {
