@@ -22,6 +22,10 @@ export const DOM0_PACKAGES = [
   "udhcpd",
   "dnsmasq-base",
   "zstd",
+  // the guests' outside access (net-up: masquerade) and livedeck.keymap (loadkeys, console-data's maps)
+  "nftables",
+  "kbd",
+  "console-data",
 ];
 
 /**

@@ -105,6 +105,11 @@ describe("qemuArgv", () => {
       ],
     },
     {
+      name: "guest forwards run a host command per connection; commas in it are doubled",
+      opts: { net: { guestfwd: [{ ip: "10.0.2.100", port: 80, command: "cat /t/a,b" }] } },
+      has: [["-nic", "user,model=e1000,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:cat /t/a,,b"]],
+    },
+    {
       name: "QMP socket",
       opts: { qmpSocket: "/l/qmp.sock" },
       has: [["-qmp", "unix:/l/qmp.sock,server=on,wait=off"]],
