@@ -4,6 +4,7 @@ import { registerBuild } from "./build.ts";
 import { registerDiff } from "./diff.ts";
 import { registerDoctor } from "./doctor.ts";
 import { EXIT, reportError } from "./exit.ts";
+import { registerInstall } from "./install.ts";
 import { registerLock } from "./lock.ts";
 import { registerPlan } from "./plan.ts";
 import { registerStore } from "./store.ts";
@@ -25,6 +26,7 @@ export function makeProgram(): Command {
     registerSwitcher,
     registerStore,
     registerUsb,
+    registerInstall,
     registerDoctor,
     registerLock,
     registerDiff,

@@ -136,6 +136,11 @@ export interface InstallOptions {
   signal?: AbortSignal;
   /** Each tool's output lines (livedeck -v); the broker may drop them. */
   onLine?: (line: string) => void;
+  /**
+   * GRUB's platform directories (i386-pc/, x86_64-efi/ with boot.img and the modules); default
+   * /usr/lib/grub (the build host's grub-pc-bin and grub-efi-amd64-bin).
+   */
+  grubLibDir?: string;
 }
 
 /** A file on the installed root that says the install completed; written after GRUB, then synced. */
