@@ -47,6 +47,9 @@ export const TOOLS = {
   mcopy: { pkg: "mtools", why: "install: put GRUB's EFI image on the EFI system partition" },
   mmd: { pkg: "mtools", why: "install: make the EFI system partition's directories" },
   "grub-mkimage": { pkg: "grub-common", why: "install: GRUB's BIOS and UEFI boot images" },
+  debugfs: { pkg: "e2fsprogs", why: "tests: read an installed root filesystem without mounting it" },
+  blkid: { pkg: "util-linux", why: "tests: probe an installed disk's filesystems" },
+  mdir: { pkg: "mtools", why: "tests: list an installed disk's EFI system partition" },
   lb: { pkg: "live-build", why: "build the peer live ISO the peers benchmark compares with" },
 } as const satisfies Record<string, { pkg: string; why: string; path?: string }>;
 

@@ -1,0 +1,181 @@
+import { execa } from "execa";
+import { open, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { install } from "../../src/install/install.ts";
+import type { InstallRequest } from "../../src/install/api.ts";
+import { PART_TYPES } from "../../src/install/layout.ts";
+import { mountsUnder } from "../../src/tools/chroot.ts";
+import { requireTools } from "../../src/tools/doctor.ts";
+import { STAGES } from "../../src/stages/index.ts";
+import { TEST_STORE } from "../helpers/ci-iso.ts";
+import { livedeck } from "../helpers/cli.ts";
+import { installDebian, installableCiDeck, type InstalledImage } from "../helpers/install-deck.ts";
+import { scratch } from "../helpers/scratch.ts";
+import { writeRootfsTar } from "../helpers/tars.ts";
+
+/**
+ * The installer with real tools on image files (and a loop device of one): the CI deck's Debian
+ * flavour installed and read back without mounting (sfdisk, blkid, debugfs, mtools), its exports
+ * checked by qemu-img, and failures that must leave nothing behind.
+ */
+const tmp = scratch("livedeck-install-");
+const sh = (argv: string[], input?: string) => execa(argv[0]!, argv.slice(1), { input, reject: false });
+let deck: string;
+let dir: string;
+
+/** Runs `fn` with a read-only loop device of the root partition of `image`. */
+async function withRootLoop<T>(image: string, fn: (dev: string) => Promise<T>): Promise<T> {
+  const pt = JSON.parse((await sh(["sfdisk", "--json", image])).stdout).partitiontable;
+  const root = pt.partitions[2];
+  const dev = (await sh(["losetup", "--find", "--show", "--read-only", "--offset", String(root.start * 512), "--sizelimit", String(root.size * 512), image])).stdout.trim();
+  try {
+    return await fn(dev);
+  } finally {
+    await sh(["losetup", "--detach", dev]);
+  }
+}
+
+const debugfsCat = (dev: string, path: string) =>
+  execa("debugfs", ["-R", `cat ${path}`, dev], { stripFinalNewline: false }).then((r) => r.stdout);
+
+beforeAll(async () => {
+  await requireTools([...STAGES.disk!.tools, "qemu-img", "grub-script-check", "debugfs", "blkid", "mdir"], "the installer tests");
+  ({ deck } = await installableCiDeck());
+  dir = await tmp();
+});
+
+describe("livedeck install into an image file", () => {
+  let r: InstalledImage;
+  let image: string;
+
+  it("writes the GPT, both filesystems with the reported UUIDs, GRUB for BIOS and UEFI, the marker", async () => {
+    image = join(dir, "deb.img");
+    r = await installDebian(deck, image, ["--hostname", "toolbox", "--user", "ann"]);
+    console.log(`install: ${r.seconds.toFixed(1)} s, ${(r.rootUsedBytes / 2 ** 20).toFixed(0)} MiB on root`);
+    const pt = JSON.parse((await sh(["sfdisk", "--json", image])).stdout).partitiontable;
+    expect(pt.label).toBe("gpt");
+    expect(pt.partitions.map((p: { type: string }) => p.type)).toEqual([PART_TYPES.bios, PART_TYPES.esp, PART_TYPES.root]);
+    const probe = async (i: number) => {
+      const p = pt.partitions[i];
+      const out = (await sh(["blkid", "-p", "-O", String(p.start * 512), "-S", String(p.size * 512), "-o", "export", image])).stdout;
+      return Object.fromEntries(out.split("\n").map((l) => l.split("=") as [string, string]));
+    };
+    expect(await probe(2)).toMatchObject({ TYPE: "ext4", UUID: r.ids.rootUuid });
+    expect(await probe(1)).toMatchObject({ TYPE: "vfat", UUID: r.ids.espUuid });
+
+    const head = Buffer.alloc(512);
+    const fh = await open(image, "r");
+    await fh.read(head, 0, 512, 0).finally(() => fh.close());
+    expect(head.readBigUInt64LE(0x5c)).toBe(2048n); // the MBR points at core.img in the BIOS boot partition
+    expect(head.readUInt16LE(0x1fe)).toBe(0xaa55);
+    const env = { ...process.env, MTOOLS_SKIP_CHECK: "1" };
+    const esp = `${image}@@${pt.partitions[1].start * 512}`;
+    const efi = await execa("mdir", ["-i", esp, "-b", "::/EFI/BOOT"], { env });
+    expect(efi.stdout).toMatch(/BOOTX64\.EFI/);
+
+    await withRootLoop(image, async (dev) => {
+      expect(await debugfsCat(dev, "/etc/livedeck-installed")).toBe(`flavour=debian\nkernel=${r.ids.kernel}\nxen=no\n`);
+      expect(await debugfsCat(dev, "/etc/hostname")).toBe("toolbox\n");
+      expect(await debugfsCat(dev, "/etc/fstab")).toContain(`UUID=${r.ids.rootUuid} / ext4`);
+      expect(await debugfsCat(dev, "/etc/passwd")).toMatch(/^ann:x:\d+:\d+::\/home\/ann:\/bin\/bash$/m);
+      expect(await debugfsCat(dev, "/etc/shadow")).toMatch(/^ann:\$6\$livedeck\.export\$/m);
+      const cfg = join(dir, "grub.cfg");
+      await writeFile(cfg, await debugfsCat(dev, "/boot/grub/grub.cfg"));
+      expect((await sh(["grub-script-check", cfg])).exitCode).toBe(0);
+      expect(await readFile(cfg, "utf8")).toContain(`root=UUID=${r.ids.rootUuid}`);
+    });
+  });
+
+  it("refuses a flavour that is not installable, before writing anything", async () => {
+    const out = join(dir, "micro.img");
+    const x = await livedeck(["install", deck, "--flavour", "micro", "--image", out, "--store", TEST_STORE]);
+    expect(x.exitCode).toBe(2);
+    expect(String(x.stderr)).toMatch(/flavour micro is not installable/);
+    await expect(stat(out)).rejects.toThrow();
+  });
+});
+
+describe("export: build --format raw qcow2 vmdk vdi", () => {
+  it("converts the installed raw disk to every format, each passing qemu-img check", async () => {
+    const out = join(dir, "out");
+    const r = await livedeck(["build", deck, "--store", TEST_STORE, "--out", out, "--format", "raw", "qcow2", "vmdk", "vdi", "--stop-after", "convert", "--json"]);
+    expect(r.exitCode, String(r.stderr)).toBe(0);
+    const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] }).outputs;
+    expect(outputs.map((o) => o.path).sort()).toEqual(["raw", "qcow2", "vmdk", "vdi"].map((f) => join(out, `ci-debian.${f}`)).sort());
+    for (const o of outputs.filter((x) => x.format !== "raw")) {
+      const fmt = o.format === "vmdk" ? "vmdk" : o.format;
+      const c = await sh(["qemu-img", "check", "-f", fmt, o.path]);
+      expect(c.exitCode, c.stderr).toBe(0);
+      const info = JSON.parse((await sh(["qemu-img", "info", "--output=json", o.path])).stdout);
+      expect(info.format).toBe(fmt);
+      expect(info["virtual-size"]).toBe(4096 * 2 ** 20);
+      console.log(`${o.format}: ${((await stat(o.path)).size / 2 ** 20).toFixed(0)} MiB`);
+    }
+  });
+});
+
+describe("a failed install leaves the target empty", () => {
+  const request = (target: InstallRequest["target"]): InstallRequest => ({
+    flavour: "tiny",
+    hostname: "tiny",
+    user: "ann",
+    passwordHash: "$6$salt1234$abcdefghijklmnop",
+    withXen: false,
+    target,
+  });
+  // a tree without a kernel: fails at `configure`, after partitioning, formatting and copying
+  const kernelless = async () => {
+    const d = await tmp();
+    await writeRootfsTar(d, [
+      { name: "etc/", type: "directory" },
+      { name: "etc/os-release", type: "file", body: "ID=tiny\n" },
+    ]);
+    return { kind: "tar" as const, path: join(d, "rootfs.tar") };
+  };
+
+  it("an image file is removed, nothing stays mounted or attached", async () => {
+    const work = await tmp();
+    const image = join(work, "fail.img");
+    const steps: string[] = [];
+    const r = await install(request({ kind: "image", path: image, sizeBytes: 600 * 2 ** 20 }), {
+      source: await kernelless(),
+      workDir: work,
+      onProgress: (p) => steps.push(p.step),
+    });
+    expect(r).toMatchObject({ ok: false, step: "configure", rolledBack: "removed" });
+    expect(!r.ok && r.message).toMatch(/no kernel/);
+    expect([...new Set(steps)]).toEqual(["check", "partition", "format", "copy", "configure"]);
+    await expect(stat(image)).rejects.toThrow();
+    expect(await mountsUnder(work)).toEqual([]);
+  });
+
+  it("a disk (a loop device here) is wiped: no partition table, no signature", async () => {
+    const work = await tmp();
+    const backing = join(work, "disk.bin");
+    await writeFile(backing, "");
+    await sh(["truncate", "-s", "600M", backing]);
+    const dev = (await sh(["losetup", "--find", "--show", backing])).stdout.trim();
+    try {
+      const r = await install(request({ kind: "device", path: dev }), { source: await kernelless(), workDir: work });
+      expect(r).toMatchObject({ ok: false, step: "configure", rolledBack: "wiped" });
+      expect((await sh(["sfdisk", "--json", dev])).exitCode).not.toBe(0);
+      expect((await sh(["wipefs", "--no-act", "--all", dev])).stdout).toBe("");
+      expect((await sh(["losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"])).stdout.split("\n").filter((l) => l.includes(backing))).toHaveLength(1);
+      expect(await mountsUnder(work)).toEqual([]);
+    } finally {
+      await sh(["losetup", "--detach", dev]);
+    }
+  });
+
+  it("a bad request is refused before anything is written", async () => {
+    const work = await tmp();
+    const image = join(work, "never.img");
+    const r = await install({ ...request({ kind: "image", path: image, sizeBytes: 2 ** 30 }), hostname: "bad;rm -rf /" }, {
+      source: await kernelless(),
+      workDir: work,
+    });
+    expect(r).toMatchObject({ ok: false, step: "check", rolledBack: "untouched" });
+    await expect(stat(image)).rejects.toThrow();
+  });
+});
