@@ -1,3 +1,5 @@
+import { tarExtractArgv } from "../formats/tar-argv.ts";
+
 /** argv of every tool the installer runs: pure, unit-tested. Paths are the caller's. */
 
 export function sfdiskArgv(target: string): string[] {
@@ -61,19 +63,9 @@ export function mcopyArgv(target: string, offset: number, src: string, dest: str
   return ["mcopy", "-i", mtoolsImage(target, offset), src, `::/${dest}`];
 }
 
-/** Unpacks a root tarball as it was built: owners by number, xattrs (file capabilities) kept. */
-export function tarExtractArgv(tar: string, root: string): string[] {
-  return [
-    "tar",
-    "--extract",
-    "--numeric-owner",
-    "--xattrs",
-    "--xattrs-include=*",
-    "--checkpoint=2000",
-    "--checkpoint-action=echo=CHECKPOINT %u",
-    `--file=${tar}`,
-    `--directory=${root}`,
-  ];
+/** The store's one way to unpack a root tarball, with tar's checkpoints for progress. */
+export function tarExtractProgressArgv(tar: string, root: string): string[] {
+  return [...tarExtractArgv(tar, root), "--checkpoint=2000", "--checkpoint-action=echo=CHECKPOINT %u"];
 }
 
 /** tar prints `CHECKPOINT <records>` every 2000 records of 10 KiB: bytes read so far. */

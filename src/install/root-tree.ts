@@ -1,7 +1,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { InstallSource } from "./api.ts";
-import { copyTreeArgv, overlayMountArgv, tarCheckpointBytes, tarExtractArgv } from "./argv.ts";
+import { copyTreeArgv, overlayMountArgv, tarCheckpointBytes, tarExtractProgressArgv } from "./argv.ts";
 import type { InstallSession } from "./session.ts";
 
 /** Squashfs layers unpack to about this many times their size (zstd/xz on a Debian tree). */
@@ -29,7 +29,7 @@ export async function writeTree(
 ): Promise<void> {
   if (src.kind === "tar") {
     const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
-    await s.run(tarExtractArgv(src.path, root), {
+    await s.run(tarExtractProgressArgv(src.path, root), {
       onLine: (l) => {
         const done = tarCheckpointBytes(l);
         if (done !== null) s.progress(done / treeBytes, `writing the flavour's files: ${mib(done)} of ${mib(treeBytes)}`);

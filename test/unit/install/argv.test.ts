@@ -7,7 +7,7 @@ import {
   mmdArgv,
   sfdiskArgv,
   tarCheckpointBytes,
-  tarExtractArgv,
+  tarExtractProgressArgv,
   overlayMountArgv,
   useraddArgv,
 } from "../../../src/install/argv.ts";
@@ -44,8 +44,8 @@ describe("installer argv", () => {
   });
 
   it("unpacks tarballs with numeric owners and xattrs, and reads tar's checkpoints as bytes", () => {
-    expect(tarExtractArgv("/s/rootfs.tar", "/m")).toEqual(
-      expect.arrayContaining(["--numeric-owner", "--xattrs", "--xattrs-include=*", "--file=/s/rootfs.tar", "--directory=/m"]),
+    expect(tarExtractProgressArgv("/s/rootfs.tar", "/m")).toEqual(
+      expect.arrayContaining(["--numeric-owner", "--xattrs", "--xattrs-include=*", "--file=/s/rootfs.tar", "--directory=/m", "--checkpoint=2000"]),
     );
     expect(tarCheckpointBytes("CHECKPOINT 4000")).toBe(4000 * 10240);
     expect(tarCheckpointBytes("some other line")).toBeNull();
