@@ -1,10 +1,12 @@
 import { execa } from "execa";
-import { open, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { install } from "../../src/install/install.ts";
 import type { InstallRequest } from "../../src/install/api.ts";
 import { PART_TYPES } from "../../src/install/layout.ts";
+import { writeTree } from "../../src/install/root-tree.ts";
+import { InstallSession } from "../../src/install/session.ts";
 import { mountsUnder } from "../../src/tools/chroot.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { STAGES } from "../../src/stages/index.ts";
@@ -40,7 +42,7 @@ const debugfsCat = (dev: string, path: string) =>
   execa("debugfs", ["-R", `cat ${path}`, dev], { stripFinalNewline: false }).then((r) => r.stdout);
 
 beforeAll(async () => {
-  await requireTools([...STAGES.disk!.tools, "qemu-img", "grub-script-check", "debugfs", "blkid", "mdir"], "the installer tests");
+  await requireTools([...STAGES.disk!.tools, "qemu-img", "grub-script-check", "debugfs", "blkid", "mdir", "mksquashfs"], "the installer tests");
   ({ deck } = await installableCiDeck());
   dir = await tmp();
 });
@@ -177,5 +179,30 @@ describe("a failed install leaves the target empty", () => {
     });
     expect(r).toMatchObject({ ok: false, step: "check", rolledBack: "untouched" });
     await expect(stat(image)).rejects.toThrow();
+  });
+});
+
+describe("layer images as the source (dom0's medium)", () => {
+  it("stacks them with overlayfs: an upper layer's whiteout removes the lower file", async () => {
+    const work = await tmp();
+    const lower = join(work, "lower");
+    const upper = join(work, "upper");
+    await mkdir(join(lower, "etc"), { recursive: true });
+    await writeFile(join(lower, "etc", "gone"), "lower\n");
+    await writeFile(join(lower, "etc", "kept"), "lower\n");
+    await mkdir(join(upper, "etc"), { recursive: true });
+    await writeFile(join(upper, "etc", "added"), "upper\n");
+    expect((await sh(["mknod", join(upper, "etc", "gone"), "c", "0", "0"])).exitCode).toBe(0); // overlayfs whiteout
+    for (const d of [lower, upper]) expect((await sh(["mksquashfs", d, `${d}.squashfs`, "-quiet", "-noappend"])).exitCode).toBe(0);
+    const root = join(work, "root");
+    await mkdir(root);
+    const s = new InstallSession({ source: { kind: "layers", images: [] }, workDir: work });
+    try {
+      await writeTree(s, { kind: "layers", images: [`${lower}.squashfs`, `${upper}.squashfs`] }, root, work, 1);
+    } finally {
+      expect(await s.cleanup()).toEqual([]);
+    }
+    expect((await sh(["ls", join(root, "etc")])).stdout.split("\n").sort()).toEqual(["added", "kept"]);
+    expect(await mountsUnder(work)).toEqual([]);
   });
 });
