@@ -4,6 +4,7 @@ import { registerBuild } from "./build.ts";
 import { registerDiff } from "./diff.ts";
 import { registerDoctor } from "./doctor.ts";
 import { EXIT, reportError } from "./exit.ts";
+import { registerExport } from "./export.ts";
 import { registerInstall } from "./install.ts";
 import { registerLock } from "./lock.ts";
 import { registerPlan } from "./plan.ts";
@@ -27,6 +28,7 @@ export function makeProgram(): Command {
     registerStore,
     registerUsb,
     registerInstall,
+    registerExport,
     registerDoctor,
     registerLock,
     registerDiff,

@@ -98,10 +98,10 @@ describe("livedeck install into an image file", () => {
   });
 });
 
-describe("export: build --format raw qcow2 vmdk vdi", () => {
+describe("livedeck export --format raw qcow2 vmdk vdi", () => {
   it("converts the installed raw disk to every format, each passing qemu-img check", async () => {
     const out = join(dir, "out");
-    const r = await livedeck(["build", deck, "--store", TEST_STORE, "--out", out, "--format", "raw", "qcow2", "vmdk", "vdi", "--stop-after", "convert", "--json"]);
+    const r = await livedeck(["export", deck, "--store", TEST_STORE, "--out", out, "--format", "raw", "qcow2", "vmdk", "vdi", "--json"]);
     expect(r.exitCode, String(r.stderr)).toBe(0);
     const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] }).outputs;
     expect(outputs.map((o) => o.path).sort()).toEqual(["raw", "qcow2", "vmdk", "vdi"].map((f) => join(out, `ci-debian.${f}`)).sort());

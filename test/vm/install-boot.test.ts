@@ -12,7 +12,7 @@ import { Console } from "../helpers/serial-console.ts";
 
 /**
  * The CI deck's Debian flavour installed by `livedeck install` into a raw image, booted alone under
- * BIOS; and exported by `build --format qcow2` (the same installer, then qemu-img), booted alone
+ * BIOS; and exported by `livedeck export --format qcow2` (the same installer, then qemu-img), booted alone
  * under UEFI. Both must reach a login prompt naming their hostname: GRUB, kernel, initramfs, root
  * by UUID, systemd, getty on the serial console.
  */
@@ -52,10 +52,10 @@ describe("installed disk boots on its own", () => {
     console.log(`BIOS boot to login: ${s.toFixed(1)} s`);
   });
 
-  it("build --format qcow2 → exported image → UEFI → login prompt", async () => {
+  it("livedeck export --format qcow2 → exported image → UEFI → login prompt", async () => {
     const out = await mkdtemp(join(tmpdir(), "livedeck-export-"));
     try {
-      const r = await livedeck(["build", deck, "--store", TEST_STORE, "--out", out, "--format", "qcow2", "--stop-after", "qcow2:debian", "--json"]);
+      const r = await livedeck(["export", deck, "--store", TEST_STORE, "--out", out, "--format", "qcow2", "--json"]);
       expect(r.exitCode, String(r.stderr)).toBe(0);
       const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] }).outputs;
       expect(outputs).toEqual([{ format: "qcow2", path: join(out, "ci-debian.qcow2") }]);
