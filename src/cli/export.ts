@@ -33,8 +33,13 @@ export function registerExport(program: Command): void {
     .option("--json", "print the images written as JSON on stdout")
     .action(async (deck: string, o) => {
       const loaded = await loadDeck(deck);
-      const flavours: string[] = o.flavour ?? [...loaded.flavours.keys()].filter((f) => loaded.flavours.get(f)!.flavour.installable);
-      if (!flavours.length) throw new UserError(`${deck}: no flavour is installable`, "set `installable: true` in a Debian flavour");
+      const flavours: string[] =
+        o.flavour ?? [...loaded.flavours.keys()].filter((f) => loaded.flavours.get(f)!.flavour.installable);
+      if (!flavours.length)
+        throw new UserError(
+          `${deck}: no flavour is installable`,
+          "set `installable: true` in a Debian flavour",
+        );
       flavours.forEach((f) => checkInstallable(loaded, f));
       const signal = interruptSignal();
       const outputs: BuildResult["outputs"] = [];
@@ -53,6 +58,7 @@ export function registerExport(program: Command): void {
           outputs.push(...r.outputs.filter((x) => x.format === format && x.path.endsWith(`-${f}.${format}`)));
         }
       if (o.json) return printJson({ outputs });
-      for (const x of outputs) process.stderr.write(`${x.format}: ${x.path} (${humanBytes(statSync(x.path).size)})\n`);
+      for (const x of outputs)
+        process.stderr.write(`${x.format}: ${x.path} (${humanBytes(statSync(x.path).size)})\n`);
     });
 }

@@ -36,11 +36,15 @@ function progressLine(p: InstallProgress): string {
 /** The verb: builds (or finds cached) the flavour's install root, then runs the installer on the image. */
 export async function installImage(deck: string, f: InstallFlags, signal: AbortSignal) {
   const mib = parseSizeMiB(f.size);
-  if (mib === null || mib < 512) throw new UserError(`--size ${f.size}: not a size of at least 512M`, "give e.g. 4G");
+  if (mib === null || mib < 512)
+    throw new UserError(`--size ${f.size}: not a size of at least 512M`, "give e.g. 4G");
   const image = resolve(f.image);
   const existing = await stat(image).catch(() => null);
   if (existing && !existing.isFile())
-    throw new UserError(`--image ${f.image} exists and is not a regular file`, "install writes image files only; name a new file");
+    throw new UserError(
+      `--image ${f.image} exists and is not a regular file`,
+      "install writes image files only; name a new file",
+    );
   const request: InstallRequest = {
     flavour: f.flavour,
     hostname: f.hostname ?? f.flavour,
@@ -52,7 +56,12 @@ export async function installImage(deck: string, f: InstallFlags, signal: AbortS
   const problem = requestProblem(request);
   if (problem) throw new UserError(problem, "see `livedeck install --help`");
 
-  const prepared = await prepare({ deck, store: f.store, formats: [], install: { flavour: f.flavour, xen: request.withXen } });
+  const prepared = await prepare({
+    deck,
+    store: f.store,
+    formats: [],
+    install: { flavour: f.flavour, xen: request.withXen },
+  });
   const rootKey = `layer:${installRootName(f.flavour, request.withXen)}`;
   await preflight(selectRun(prepared.steps, { stopAfter: rootKey }).run);
   await requireTools(STAGES.disk!.tools, "install");
@@ -60,7 +69,13 @@ export async function installImage(deck: string, f: InstallFlags, signal: AbortS
   const unlock = await prepared.store.lock();
   try {
     const renderer = rendererFor(Boolean(f.json));
-    await runSteps(prepared.steps, { store: prepared.store, stopAfter: rootKey, renderer, verbose: f.verbose, signal });
+    await runSteps(prepared.steps, {
+      store: prepared.store,
+      stopAfter: rootKey,
+      renderer,
+      verbose: f.verbose,
+      signal,
+    });
     const rootStep = prepared.steps.find((s) => s.key === rootKey)!;
     const tty = process.stderr.isTTY && !f.json;
     const started = Date.now();
@@ -74,7 +89,13 @@ export async function installImage(deck: string, f: InstallFlags, signal: AbortS
     if (tty) process.stderr.write("\n");
     if (!r.ok) {
       if (signal.aborted) throw new InterruptedError();
-      throw new ToolError(`install ${r.step}`, ["install", r.step], 1, r.message, `install failed at ${r.step}: ${r.message} (image ${r.rolledBack})`);
+      throw new ToolError(
+        `install ${r.step}`,
+        ["install", r.step],
+        1,
+        r.message,
+        `install failed at ${r.step}: ${r.message} (image ${r.rolledBack})`,
+      );
     }
     const result = { ...r, image, flavour: f.flavour, seconds: (Date.now() - started) / 1000 };
     if (f.json) printJson(result);
@@ -104,10 +125,13 @@ export function registerInstall(program: Command): void {
     .option("--user <name>", "the login user to create", "livedeck")
     .option(
       "--password-hash <hash>",
-      "the user's password as a crypt(3) hash, e.g. from `openssl passwd -6` (default: the hash of \"livedeck\"; change it)",
+      'the user\'s password as a crypt(3) hash, e.g. from `openssl passwd -6` (default: the hash of "livedeck"; change it)',
       EXPORT_PASSWORD_HASH,
     )
-    .option("--with-xen", "also install the Xen hypervisor and xen-utils, and boot Xen with the system as dom0 by default")
+    .option(
+      "--with-xen",
+      "also install the Xen hypervisor and xen-utils, and boot Xen with the system as dom0 by default",
+    )
     .option("--store <dir>", "content-addressed store (default: $XDG_CACHE_HOME/livedeck)")
     .option("-v, --verbose", "stream tool output")
     .option("--json", "print the result as JSON on stdout (progress goes to stderr)")

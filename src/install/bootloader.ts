@@ -41,12 +41,16 @@ export async function installBootloader(
 ): Promise<void> {
   const lib = o.grubLibDir ?? "/usr/lib/grub";
   const xen = o.withXen ? xenImage(await bootNames(o.root)) : undefined;
-  if (o.withXen && !xen) throw new Error("with Xen: the flavour's tree has no /boot/xen-*.gz (no Xen install root)");
+  if (o.withXen && !xen)
+    throw new Error("with Xen: the flavour's tree has no /boot/xen-*.gz (no Xen install root)");
   const grubDir = join(o.root, "boot", "grub");
   await mkdir(grubDir, { recursive: true });
   for (const p of ["bios", "efi"] as const) {
     const dir = grubModuleDir(p, lib);
-    await cp(dir, join(grubDir, dir.split("/").at(-1)!), { recursive: true, filter: (f) => !/\.(img|image|exec|module)$/.test(f) || f === dir });
+    await cp(dir, join(grubDir, dir.split("/").at(-1)!), {
+      recursive: true,
+      filter: (f) => !/\.(img|image|exec|module)$/.test(f) || f === dir,
+    });
   }
   s.progress(0.2, "GRUB modules");
 
@@ -67,12 +71,26 @@ export async function installBootloader(
   await writeAt(o.target, sectors.core, o.parts.bios.offset);
   s.progress(0.5, "GRUB for BIOS: core image");
 
-  const espDirs = [...new Set(EFI_FILES.flatMap((p) => p.split("/").slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join("/"))))];
+  const espDirs = [
+    ...new Set(
+      EFI_FILES.flatMap((p) =>
+        p
+          .split("/")
+          .slice(0, -1)
+          .map((_, i, a) => a.slice(0, i + 1).join("/")),
+      ),
+    ),
+  ];
   await s.run(mmdArgv(o.target, o.parts.esp.offset, espDirs), { env: MTOOLS_ENV });
-  for (const dest of EFI_FILES) await s.run(mcopyArgv(o.target, o.parts.esp.offset, efi, dest), { env: MTOOLS_ENV });
+  for (const dest of EFI_FILES)
+    await s.run(mcopyArgv(o.target, o.parts.esp.offset, efi, dest), { env: MTOOLS_ENV });
   s.progress(0.7, "GRUB for UEFI");
 
-  await writeInRoot(o.root, "boot/grub/grub.cfg", grubCfgText({ ...o.ids, hostname: o.hostname, kernel: o.kernel, xen }));
+  await writeInRoot(
+    o.root,
+    "boot/grub/grub.cfg",
+    grubCfgText({ ...o.ids, hostname: o.hostname, kernel: o.kernel, xen }),
+  );
   await s.run(["sync", "--file-system", grubDir]);
   await writeAt(o.target, sectors.mbr, 0);
   s.progress(1, "GRUB for BIOS: boot sector");

@@ -22,7 +22,18 @@ export function grubModuleDir(p: GrubPlatform, libDir = "/usr/lib/grub"): string
 
 export function grubMkimageArgv(p: GrubPlatform, out: string, libDir = "/usr/lib/grub"): string[] {
   const { format, modules } = GRUB_PLATFORMS[p];
-  return ["grub-mkimage", "-d", grubModuleDir(p, libDir), "-O", format, "-o", out, "-p", GRUB_PREFIX, ...modules];
+  return [
+    "grub-mkimage",
+    "-d",
+    grubModuleDir(p, libDir),
+    "-O",
+    format,
+    "-o",
+    out,
+    "-p",
+    GRUB_PREFIX,
+    ...modules,
+  ];
 }
 
 /** The ESP's files: the removable path every UEFI firmware tries, and Debian's own path. */
@@ -56,7 +67,9 @@ export function biosBootSectors(
   if (bootImg.length !== SECTOR) throw new Error(`boot.img is ${bootImg.length} bytes, not ${SECTOR}`);
   const sectors = Math.ceil(coreImg.length / SECTOR);
   if (sectors < 2 || sectors * SECTOR > partitionBytes)
-    throw new Error(`core.img (${coreImg.length} bytes) does not fit the BIOS boot partition (${partitionBytes})`);
+    throw new Error(
+      `core.img (${coreImg.length} bytes) does not fit the BIOS boot partition (${partitionBytes})`,
+    );
   const mbr = Buffer.from(bootImg);
   oldMbr.copy(mbr, BPB_START, BPB_START, BPB_END);
   oldMbr.copy(mbr, NT_MAGIC, NT_MAGIC, PART_END);

@@ -3,7 +3,15 @@ import { mkdir, mkdtemp, open, readFile, rm, stat, truncate } from "node:fs/prom
 import { join } from "node:path";
 import type { InstallOptions, InstallRequest, InstallResult } from "./api.ts";
 import { INSTALLED_MARKER } from "./api.ts";
-import { chrootArgv, losetupArgv, mkfsExt4Argv, mkfsVfatArgv, sfdiskArgv, sfdiskJsonArgv, wipefsArgv } from "./argv.ts";
+import {
+  chrootArgv,
+  losetupArgv,
+  mkfsExt4Argv,
+  mkfsVfatArgv,
+  sfdiskArgv,
+  sfdiskJsonArgv,
+  wipefsArgv,
+} from "./argv.ts";
 import { requestProblem } from "./checks.ts";
 import { markerText } from "./config-text.ts";
 import { installBootloader } from "./bootloader.ts";
@@ -56,7 +64,9 @@ export async function install(req: InstallRequest, o: InstallOptions): Promise<I
     const ids = { rootUuid: randomUUID(), espUuid: "" };
     const volumeId = randomBytes(4).toString("hex").toUpperCase();
     ids.espUuid = `${volumeId.slice(0, 4)}-${volumeId.slice(4)}`;
-    const rootDev = (await s.run(losetupArgv(target.path, parts.root.offset, parts.root.bytes))).stdout.trim();
+    const rootDev = (
+      await s.run(losetupArgv(target.path, parts.root.offset, parts.root.bytes))
+    ).stdout.trim();
     s.onCleanup(`detach ${rootDev}`, () => s.run(["losetup", "--detach", rootDev], { undo: true }));
     await s.run(mkfsExt4Argv(rootDev, ids.rootUuid));
     await s.run(mkfsVfatArgv(target.path, parts.esp.offset, parts.esp.bytes, volumeId));
@@ -76,13 +86,32 @@ export async function install(req: InstallRequest, o: InstallOptions): Promise<I
     s.enter("initramfs", `initramfs for ${kernel}`);
     const initrd = join(root, "boot", `initrd.img-${kernel}`);
     if (!(await stat(initrd).catch(() => null))) {
-      await withChrootMounts(root, (argv) => s.run(argv), () => s.run(chrootArgv(root, updateInitramfsArgv(kernel))), true);
+      await withChrootMounts(
+        root,
+        (argv) => s.run(argv),
+        () => s.run(chrootArgv(root, updateInitramfsArgv(kernel))),
+        true,
+      );
     } else s.progress(1, `initramfs for ${kernel}: the flavour's own`);
 
     s.enter("bootloader", "GRUB for BIOS and UEFI");
-    await installBootloader(s, { target: target.path, parts, root, work, ids, kernel, hostname: req.hostname, withXen: req.withXen, grubLibDir: o.grubLibDir });
+    await installBootloader(s, {
+      target: target.path,
+      parts,
+      root,
+      work,
+      ids,
+      kernel,
+      hostname: req.hostname,
+      withXen: req.withXen,
+      grubLibDir: o.grubLibDir,
+    });
     // The marker after everything else, then synced: a disk without it is not an installed system.
-    await writeInRoot(root, INSTALLED_MARKER.slice(1), markerText({ flavour: req.flavour, kernel, xen: req.withXen }));
+    await writeInRoot(
+      root,
+      INSTALLED_MARKER.slice(1),
+      markerText({ flavour: req.flavour, kernel, xen: req.withXen }),
+    );
     await s.run(["sync", "--file-system", join(root, INSTALLED_MARKER)]);
 
     s.enter("finish", "unmounting");

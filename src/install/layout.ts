@@ -46,12 +46,18 @@ export interface Partition {
 /** The partitions `sfdisk --json` reports, matched to the layout by type; anything else is an error. */
 export function parseSfdiskJson(json: string): Record<PartRole, Partition> {
   const t = JSON.parse(json) as {
-    partitiontable: { label: string; sectorsize?: number; partitions: { start: number; size: number; type: string }[] };
+    partitiontable: {
+      label: string;
+      sectorsize?: number;
+      partitions: { start: number; size: number; type: string }[];
+    };
   };
   const pt = t.partitiontable;
   const sector = pt.sectorsize ?? SECTOR;
   if (pt.label !== "gpt" || pt.partitions.length !== LAYOUT.length)
-    throw new Error(`partition table is ${pt.label} with ${pt.partitions.length} partitions, not the installer's GPT`);
+    throw new Error(
+      `partition table is ${pt.label} with ${pt.partitions.length} partitions, not the installer's GPT`,
+    );
   const out = {} as Record<PartRole, Partition>;
   for (const [i, p] of LAYOUT.entries()) {
     const got = pt.partitions[i]!;

@@ -18,7 +18,10 @@ export function kernelVersions(bootNames: string[]): string[] {
 
 /** The hypervisor Debian installs (/boot/xen-4.17-amd64.gz; versioned names sort last). */
 export function xenImage(bootNames: string[]): string | undefined {
-  return bootNames.filter((n) => /^xen-.*\.gz$/.test(n)).sort((a, b) => a.localeCompare(b, "en", { numeric: true })).at(-1);
+  return bootNames
+    .filter((n) => /^xen-.*\.gz$/.test(n))
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
+    .at(-1);
 }
 
 export async function bootNames(root: string): Promise<string[]> {

@@ -32,7 +32,8 @@ export async function writeTree(
     await s.run(tarExtractProgressArgv(src.path, root), {
       onLine: (l) => {
         const done = tarCheckpointBytes(l);
-        if (done !== null) s.progress(done / treeBytes, `writing the flavour's files: ${mib(done)} of ${mib(treeBytes)}`);
+        if (done !== null)
+          s.progress(done / treeBytes, `writing the flavour's files: ${mib(done)} of ${mib(treeBytes)}`);
       },
     });
     return;

@@ -58,13 +58,24 @@ export class InstallSession {
   /** Runs a tool; `undo` ones (unmount, detach, wipe) run even after an abort. */
   run(
     argv: readonly string[],
-    opts: { input?: string | Buffer; onLine?: (l: string) => void; env?: Record<string, string>; undo?: boolean } = {},
+    opts: {
+      input?: string | Buffer;
+      onLine?: (l: string) => void;
+      env?: Record<string, string>;
+      undo?: boolean;
+    } = {},
   ): Promise<ExecResult> {
     const onLine = (l: string) => {
       opts.onLine?.(l);
       this.o.onLine?.(l);
     };
-    return exec(argv, { stage: `install ${this.step}`, signal: opts.undo ? undefined : this.o.signal, input: opts.input, env: opts.env, onLine });
+    return exec(argv, {
+      stage: `install ${this.step}`,
+      signal: opts.undo ? undefined : this.o.signal,
+      input: opts.input,
+      env: opts.env,
+      onLine,
+    });
   }
 
   /** Registers an undo action (unmount, detach) to run at the end, success or not. */
@@ -75,7 +86,8 @@ export class InstallSession {
   /** Runs every undo action, newest first; returns the ones that failed. */
   async cleanup(): Promise<string[]> {
     const failed: string[] = [];
-    for (const u of this.undo.splice(0)) await u.fn().catch((e: Error) => failed.push(`${u.what}: ${e.message}`));
+    for (const u of this.undo.splice(0))
+      await u.fn().catch((e: Error) => failed.push(`${u.what}: ${e.message}`));
     return failed;
   }
 }

@@ -61,7 +61,10 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
       if (def.perFlavour) {
         for (const st of steps.filter((s) => s.key.startsWith(`${def.step}:`) && built.has(s.key))) {
           const name = def.name(loaded.deck.name, st.key.slice(def.step.length + 1));
-          outputs.push({ format, path: await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), name) });
+          outputs.push({
+            format,
+            path: await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), name),
+          });
         }
         continue;
       }

@@ -19,10 +19,21 @@ export interface OutputDef {
  * A USB stick takes the hybrid ISO as it is (`dd` or `livedeck usb write`).
  */
 export const OUTPUTS = {
-  iso: { summary: "hybrid BIOS+UEFI ISO for DVD and USB", step: "iso", file: "livedeck.iso", name: (d) => `${d}.iso` },
-  usb: { summary: "the same hybrid ISO, to write to a USB stick", step: "iso", file: "livedeck.iso", name: (d) => `${d}.iso` },
+  iso: {
+    summary: "hybrid BIOS+UEFI ISO for DVD and USB",
+    step: "iso",
+    file: "livedeck.iso",
+    name: (d) => `${d}.iso`,
+  },
+  usb: {
+    summary: "the same hybrid ISO, to write to a USB stick",
+    step: "iso",
+    file: "livedeck.iso",
+    name: (d) => `${d}.iso`,
+  },
   pxe: {
-    summary: "a directory for a TFTP server's root: GRUB network images (BIOS, UEFI), Xen, dom0 and the guests' files",
+    summary:
+      "a directory for a TFTP server's root: GRUB network images (BIOS, UEFI), Xen, dom0 and the guests' files",
     step: "pxe",
     file: "tree",
     name: (d) => `${d}-pxe`,
@@ -35,9 +46,27 @@ export const OUTPUTS = {
     name: (d, f) => `${d}-${f}.raw`,
     perFlavour: true,
   },
-  qcow2: { summary: "the raw disk as qcow2 (QEMU/KVM, libvirt, Proxmox)", step: "qcow2", file: "disk.qcow2", name: (d, f) => `${d}-${f}.qcow2`, perFlavour: true },
-  vmdk: { summary: "the raw disk as stream-optimized vmdk (VMware)", step: "vmdk", file: "disk.vmdk", name: (d, f) => `${d}-${f}.vmdk`, perFlavour: true },
-  vdi: { summary: "the raw disk as vdi (VirtualBox)", step: "vdi", file: "disk.vdi", name: (d, f) => `${d}-${f}.vdi`, perFlavour: true },
+  qcow2: {
+    summary: "the raw disk as qcow2 (QEMU/KVM, libvirt, Proxmox)",
+    step: "qcow2",
+    file: "disk.qcow2",
+    name: (d, f) => `${d}-${f}.qcow2`,
+    perFlavour: true,
+  },
+  vmdk: {
+    summary: "the raw disk as stream-optimized vmdk (VMware)",
+    step: "vmdk",
+    file: "disk.vmdk",
+    name: (d, f) => `${d}-${f}.vmdk`,
+    perFlavour: true,
+  },
+  vdi: {
+    summary: "the raw disk as vdi (VirtualBox)",
+    step: "vdi",
+    file: "disk.vdi",
+    name: (d, f) => `${d}-${f}.vdi`,
+    perFlavour: true,
+  },
 } as const satisfies Record<string, OutputDef>;
 
 export type OutputName = keyof typeof OUTPUTS;

@@ -25,7 +25,10 @@ export function checkInstallable(loaded: LoadedDeck, flavour: string): void {
     );
   }
   if (!lf.flavour.installable)
-    throw new UserError(`${lf.file}: flavour ${flavour} is not installable`, "set `installable: true` in the flavour");
+    throw new UserError(
+      `${lf.file}: flavour ${flavour} is not installable`,
+      "set `installable: true` in the flavour",
+    );
   if (rootBase(loaded, flavour) !== "minbase" || (BUILTIN_BASES as readonly string[]).includes(flavour))
     throw new UserError(`flavour ${flavour} is not a Debian flavour: only those install to a disk`);
 }
@@ -34,10 +37,17 @@ export function checkInstallable(loaded: LoadedDeck, flavour: string): void {
 export function installRootSteps(loaded: LoadedDeck, s: PlanSettings, flavour: string, xen: boolean): Step[] {
   const common = { suite: loaded.deck.suite, mirror: s.mirror, epoch: s.epoch };
   const plain = `layer:${installRootName(flavour, false)}`;
-  const steps = [step(plain, "layer", { ...common, packages: INSTALL_PACKAGES }, { base: topKey(loaded, flavour) })];
+  const steps = [
+    step(plain, "layer", { ...common, packages: INSTALL_PACKAGES }, { base: topKey(loaded, flavour) }),
+  ];
   if (xen)
     steps.push(
-      step(`layer:${installRootName(flavour, true)}`, "layer", { ...common, packages: installXenPackages() }, { base: plain }),
+      step(
+        `layer:${installRootName(flavour, true)}`,
+        "layer",
+        { ...common, packages: installXenPackages() },
+        { base: plain },
+      ),
     );
   return steps;
 }
@@ -60,11 +70,21 @@ export function planInstall(loaded: LoadedDeck, s: PlanSettings, outputs: readon
   if (!formats.length && !outputs.includes("raw")) return steps;
   const flavours = [...loaded.flavours.keys()].filter((f) => loaded.flavours.get(f)!.flavour.installable);
   if (!flavours.length)
-    throw new UserError("disk outputs (raw, qcow2, vmdk, vdi): no flavour in this deck is installable", "set `installable: true` in a Debian flavour");
+    throw new UserError(
+      "disk outputs (raw, qcow2, vmdk, vdi): no flavour in this deck is installable",
+      "set `installable: true` in a Debian flavour",
+    );
   for (const f of flavours) {
     checkInstallable(loaded, f);
     installRootSteps(loaded, s, f, false).forEach(add);
-    const disk = { flavour: f, sizeMiB: EXPORT_SIZE_MIB, hostname: f, user: "livedeck", passwordHash: EXPORT_PASSWORD_HASH, withXen: false };
+    const disk = {
+      flavour: f,
+      sizeMiB: EXPORT_SIZE_MIB,
+      hostname: f,
+      user: "livedeck",
+      passwordHash: EXPORT_PASSWORD_HASH,
+      withXen: false,
+    };
     add(step(`raw:${f}`, "disk", disk, { root: `layer:${installRootName(f, false)}` }));
     for (const format of formats) add(step(`${format}:${f}`, "convert", { format }, { disk: `raw:${f}` }));
   }

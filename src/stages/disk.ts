@@ -37,7 +37,22 @@ export default defineStage({
   options: DiskOptions,
   consumes: ["root"],
   inputs: () => [],
-  tools: ["sfdisk", "mkfs.ext4", "mkfs.vfat", "mcopy", "mmd", "losetup", "mount", "umount", "chroot", "tar", "grub-mkimage", "grub-pc-bin", "grub-efi-bin", "wipefs"],
+  tools: [
+    "sfdisk",
+    "mkfs.ext4",
+    "mkfs.vfat",
+    "mcopy",
+    "mmd",
+    "losetup",
+    "mount",
+    "umount",
+    "chroot",
+    "tar",
+    "grub-mkimage",
+    "grub-pc-bin",
+    "grub-efi-bin",
+    "wipefs",
+  ],
   async run(ctx) {
     const o = ctx.options;
     const r = await install(

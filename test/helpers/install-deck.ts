@@ -24,9 +24,24 @@ export interface InstalledImage {
 }
 
 /** `livedeck install` of the CI deck's Debian flavour into `image` (in the test store). */
-export async function installDebian(deck: string, image: string, extra: string[] = []): Promise<InstalledImage> {
+export async function installDebian(
+  deck: string,
+  image: string,
+  extra: string[] = [],
+): Promise<InstalledImage> {
   const r = await livedeck([
-    "install", deck, "--flavour", "debian", "--image", image, "--size", "2G", "--store", TEST_STORE, "--json", ...extra,
+    "install",
+    deck,
+    "--flavour",
+    "debian",
+    "--image",
+    image,
+    "--size",
+    "2G",
+    "--store",
+    TEST_STORE,
+    "--json",
+    ...extra,
   ]);
   expect(r.exitCode, String(r.stderr)).toBe(0);
   return JSON.parse(String(r.stdout)) as InstalledImage;

@@ -29,4 +29,3 @@ export class Console {
     return r.exitCode;
   }
 }
-

@@ -11,7 +11,7 @@ import { mountsUnder } from "../../src/tools/chroot.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { STAGES } from "../../src/stages/index.ts";
 import { TEST_STORE } from "../helpers/ci-iso.ts";
-import { livedeck } from "../helpers/cli.ts";
+import { CLI, livedeck } from "../helpers/cli.ts";
 import { installDebian, installableCiDeck, type InstalledImage } from "../helpers/install-deck.ts";
 import { scratch } from "../helpers/scratch.ts";
 import { writeRootfsTar } from "../helpers/tars.ts";
@@ -30,7 +30,19 @@ let dir: string;
 async function withRootLoop<T>(image: string, fn: (dev: string) => Promise<T>): Promise<T> {
   const pt = JSON.parse((await sh(["sfdisk", "--json", image])).stdout).partitiontable;
   const root = pt.partitions[2];
-  const dev = (await sh(["losetup", "--find", "--show", "--read-only", "--offset", String(root.start * 512), "--sizelimit", String(root.size * 512), image])).stdout.trim();
+  const dev = (
+    await sh([
+      "losetup",
+      "--find",
+      "--show",
+      "--read-only",
+      "--offset",
+      String(root.start * 512),
+      "--sizelimit",
+      String(root.size * 512),
+      image,
+    ])
+  ).stdout.trim();
   try {
     return await fn(dev);
   } finally {
@@ -42,7 +54,10 @@ const debugfsCat = (dev: string, path: string) =>
   execa("debugfs", ["-R", `cat ${path}`, dev], { stripFinalNewline: false }).then((r) => r.stdout);
 
 beforeAll(async () => {
-  await requireTools([...STAGES.disk!.tools, "qemu-img", "grub-script-check", "debugfs", "blkid", "mdir", "mksquashfs"], "the installer tests");
+  await requireTools(
+    [...STAGES.disk!.tools, "qemu-img", "grub-script-check", "debugfs", "blkid", "mdir", "mksquashfs"],
+    "the installer tests",
+  );
   ({ deck } = await installableCiDeck());
   dir = await tmp();
 });
@@ -57,10 +72,26 @@ describe("livedeck install into an image file", () => {
     console.log(`install: ${r.seconds.toFixed(1)} s, ${(r.rootUsedBytes / 2 ** 20).toFixed(0)} MiB on root`);
     const pt = JSON.parse((await sh(["sfdisk", "--json", image])).stdout).partitiontable;
     expect(pt.label).toBe("gpt");
-    expect(pt.partitions.map((p: { type: string }) => p.type)).toEqual([PART_TYPES.bios, PART_TYPES.esp, PART_TYPES.root]);
+    expect(pt.partitions.map((p: { type: string }) => p.type)).toEqual([
+      PART_TYPES.bios,
+      PART_TYPES.esp,
+      PART_TYPES.root,
+    ]);
     const probe = async (i: number) => {
       const p = pt.partitions[i];
-      const out = (await sh(["blkid", "-p", "-O", String(p.start * 512), "-S", String(p.size * 512), "-o", "export", image])).stdout;
+      const out = (
+        await sh([
+          "blkid",
+          "-p",
+          "-O",
+          String(p.start * 512),
+          "-S",
+          String(p.size * 512),
+          "-o",
+          "export",
+          image,
+        ])
+      ).stdout;
       return Object.fromEntries(out.split("\n").map((l) => l.split("=") as [string, string]));
     };
     expect(await probe(2)).toMatchObject({ TYPE: "ext4", UUID: r.ids.rootUuid });
@@ -77,7 +108,9 @@ describe("livedeck install into an image file", () => {
     expect(efi.stdout).toMatch(/BOOTX64\.EFI/);
 
     await withRootLoop(image, async (dev) => {
-      expect(await debugfsCat(dev, "/etc/livedeck-installed")).toBe(`flavour=debian\nkernel=${r.ids.kernel}\nxen=no\n`);
+      expect(await debugfsCat(dev, "/etc/livedeck-installed")).toBe(
+        `flavour=debian\nkernel=${r.ids.kernel}\nxen=no\n`,
+      );
       expect(await debugfsCat(dev, "/etc/hostname")).toBe("toolbox\n");
       expect(await debugfsCat(dev, "/etc/fstab")).toContain(`UUID=${r.ids.rootUuid} / ext4`);
       expect(await debugfsCat(dev, "/etc/passwd")).toMatch(/^ann:x:\d+:\d+::\/home\/ann:\/bin\/bash$/m);
@@ -101,10 +134,25 @@ describe("livedeck install into an image file", () => {
 describe("livedeck export --format raw qcow2 vmdk vdi", () => {
   it("converts the installed raw disk to every format, each passing qemu-img check", async () => {
     const out = join(dir, "out");
-    const r = await livedeck(["export", deck, "--store", TEST_STORE, "--out", out, "--format", "raw", "qcow2", "vmdk", "vdi", "--json"]);
+    const r = await livedeck([
+      "export",
+      deck,
+      "--store",
+      TEST_STORE,
+      "--out",
+      out,
+      "--format",
+      "raw",
+      "qcow2",
+      "vmdk",
+      "vdi",
+      "--json",
+    ]);
     expect(r.exitCode, String(r.stderr)).toBe(0);
     const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] }).outputs;
-    expect(outputs.map((o) => o.path).sort()).toEqual(["raw", "qcow2", "vmdk", "vdi"].map((f) => join(out, `ci-debian.${f}`)).sort());
+    expect(outputs.map((o) => o.path).sort()).toEqual(
+      ["raw", "qcow2", "vmdk", "vdi"].map((f) => join(out, `ci-debian.${f}`)).sort(),
+    );
     for (const o of outputs.filter((x) => x.format !== "raw")) {
       const fmt = o.format === "vmdk" ? "vmdk" : o.format;
       const c = await sh(["qemu-img", "check", "-f", fmt, o.path]);
@@ -159,11 +207,18 @@ describe("a failed install leaves the target empty", () => {
     await sh(["truncate", "-s", "600M", backing]);
     const dev = (await sh(["losetup", "--find", "--show", backing])).stdout.trim();
     try {
-      const r = await install(request({ kind: "device", path: dev }), { source: await kernelless(), workDir: work });
+      const r = await install(request({ kind: "device", path: dev }), {
+        source: await kernelless(),
+        workDir: work,
+      });
       expect(r).toMatchObject({ ok: false, step: "configure", rolledBack: "wiped" });
       expect((await sh(["sfdisk", "--json", dev])).exitCode).not.toBe(0);
       expect((await sh(["wipefs", "--no-act", "--all", dev])).stdout).toBe("");
-      expect((await sh(["losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"])).stdout.split("\n").filter((l) => l.includes(backing))).toHaveLength(1);
+      expect(
+        (await sh(["losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"])).stdout
+          .split("\n")
+          .filter((l) => l.includes(backing)),
+      ).toHaveLength(1);
       expect(await mountsUnder(work)).toEqual([]);
     } finally {
       await sh(["losetup", "--detach", dev]);
@@ -173,10 +228,13 @@ describe("a failed install leaves the target empty", () => {
   it("a bad request is refused before anything is written", async () => {
     const work = await tmp();
     const image = join(work, "never.img");
-    const r = await install({ ...request({ kind: "image", path: image, sizeBytes: 2 ** 30 }), hostname: "bad;rm -rf /" }, {
-      source: await kernelless(),
-      workDir: work,
-    });
+    const r = await install(
+      { ...request({ kind: "image", path: image, sizeBytes: 2 ** 30 }), hostname: "bad;rm -rf /" },
+      {
+        source: await kernelless(),
+        workDir: work,
+      },
+    );
     expect(r).toMatchObject({ ok: false, step: "check", rolledBack: "untouched" });
     await expect(stat(image)).rejects.toThrow();
   });
@@ -193,16 +251,73 @@ describe("layer images as the source (dom0's medium)", () => {
     await mkdir(join(upper, "etc"), { recursive: true });
     await writeFile(join(upper, "etc", "added"), "upper\n");
     expect((await sh(["mknod", join(upper, "etc", "gone"), "c", "0", "0"])).exitCode).toBe(0); // overlayfs whiteout
-    for (const d of [lower, upper]) expect((await sh(["mksquashfs", d, `${d}.squashfs`, "-quiet", "-noappend"])).exitCode).toBe(0);
+    for (const d of [lower, upper])
+      expect((await sh(["mksquashfs", d, `${d}.squashfs`, "-quiet", "-noappend"])).exitCode).toBe(0);
     const root = join(work, "root");
     await mkdir(root);
     const s = new InstallSession({ source: { kind: "layers", images: [] }, workDir: work });
     try {
-      await writeTree(s, { kind: "layers", images: [`${lower}.squashfs`, `${upper}.squashfs`] }, root, work, 1);
+      await writeTree(
+        s,
+        { kind: "layers", images: [`${lower}.squashfs`, `${upper}.squashfs`] },
+        root,
+        work,
+        1,
+      );
     } finally {
       expect(await s.cleanup()).toEqual([]);
     }
     expect((await sh(["ls", join(root, "etc")])).stdout.split("\n").sort()).toEqual(["added", "kept"]);
     expect(await mountsUnder(work)).toEqual([]);
+  });
+});
+
+describe("power loss mid-install", () => {
+  it("a killed install leaves no boot code, no menu and no marker: the disk does not look installed", async () => {
+    const work = await tmp();
+    const image = join(work, "cut.img");
+    const child = execa(
+      "node",
+      [CLI, "install", deck, "--flavour", "debian", "--image", image, "--size", "2G", "--store", TEST_STORE],
+      {
+        reject: false,
+        env: { CI: "true" },
+      },
+    );
+    let seen = "";
+    await new Promise<void>((resolve) => {
+      child.stderr!.on("data", (b: Buffer) => {
+        seen += b.toString();
+        if (/copy: writing the flavour's files: [1-9]\d* MiB/.test(seen)) resolve();
+      });
+      void child.then(() => resolve());
+    });
+    child.kill("SIGKILL");
+    await child;
+    expect(seen).toMatch(/copy: /);
+    // what the killed process left attached and mounted (a real power loss leaves neither)
+    for (const m of await mountsUnder(work)) await sh(["umount", m]);
+    for (const l of (
+      await sh(["losetup", "--associated", image, "--noheadings", "--output", "NAME", "--list"])
+    ).stdout
+      .split("\n")
+      .filter(Boolean))
+      await sh(["losetup", "--detach", l.trim()]);
+
+    const mbr = Buffer.alloc(512);
+    const fh = await open(image, "r");
+    await fh.read(mbr, 0, 512, 0).finally(() => fh.close());
+    expect(mbr.subarray(0, 440).every((b) => b === 0)).toBe(true); // no BIOS boot code
+    const pt = JSON.parse((await sh(["sfdisk", "--json", image])).stdout).partitiontable;
+    const env = { ...process.env, MTOOLS_SKIP_CHECK: "1" };
+    const efi = await execa("mdir", ["-i", `${image}@@${pt.partitions[1].start * 512}`, "-b", "::/"], {
+      env,
+      reject: false,
+    });
+    expect(efi.stdout).not.toMatch(/EFI/); // no UEFI boot image
+    await withRootLoop(image, async (dev) => {
+      expect((await sh(["debugfs", "-R", "stat /etc/livedeck-installed", dev])).stderr).toMatch(/not found/);
+      expect((await sh(["debugfs", "-R", "stat /boot/grub/grub.cfg", dev])).stderr).toMatch(/not found/);
+    });
   });
 });

@@ -20,11 +20,18 @@ const LOGIN_S = 300;
 let dir: string;
 let deck: string;
 
-async function bootToLogin(disk: string, format: DiskImageFormat, uefi: boolean, hostname: string): Promise<number> {
+async function bootToLogin(
+  disk: string,
+  format: DiskImageFormat,
+  uefi: boolean,
+  hostname: string,
+): Promise<number> {
   const ovmfVars = uefi ? join(dir, `vars-${format}.fd`) : undefined;
   if (ovmfVars) await copyFile(OVMF_VARS, ovmfVars);
   const started = Date.now();
-  const c = new Console(diskBootArgv({ disk, format, firmware: uefi ? "uefi" : "bios", ovmfVars, memoryMiB: 1024 }));
+  const c = new Console(
+    diskBootArgv({ disk, format, firmware: uefi ? "uefi" : "bios", ovmfVars, memoryMiB: 1024 }),
+  );
   try {
     await c.waitFor(/GNU GRUB/, 120);
     await c.waitFor(new RegExp(`^${hostname} login: `, "m"), LOGIN_S);
@@ -55,9 +62,20 @@ describe("installed disk boots on its own", () => {
   it("livedeck export --format qcow2 → exported image → UEFI → login prompt", async () => {
     const out = await mkdtemp(join(tmpdir(), "livedeck-export-"));
     try {
-      const r = await livedeck(["export", deck, "--store", TEST_STORE, "--out", out, "--format", "qcow2", "--json"]);
+      const r = await livedeck([
+        "export",
+        deck,
+        "--store",
+        TEST_STORE,
+        "--out",
+        out,
+        "--format",
+        "qcow2",
+        "--json",
+      ]);
       expect(r.exitCode, String(r.stderr)).toBe(0);
-      const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] }).outputs;
+      const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] })
+        .outputs;
       expect(outputs).toEqual([{ format: "qcow2", path: join(out, "ci-debian.qcow2") }]);
       const s = await bootToLogin(outputs[0]!.path, "qcow2", true, "debian");
       console.log(`UEFI boot of the qcow2 export to login: ${s.toFixed(1)} s`);

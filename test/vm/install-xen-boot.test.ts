@@ -31,10 +31,15 @@ describe("install with Xen", () => {
     const c = new Console(diskBootArgv({ disk: image, format: "raw", firmware: "bios", memoryMiB: 2048 }));
     try {
       await c.waitFor(/\(XEN\) Xen version 4\.17/, 180);
-      await c.waitFor(new RegExp(`Command line: root=UUID=${r.ids.rootUuid} ro console=tty0 console=hvc0`), 240);
+      await c.waitFor(
+        new RegExp(`Command line: root=UUID=${r.ids.rootUuid} ro console=tty0 console=hvc0`),
+        240,
+      );
       const xen = (Date.now() - started) / 1000;
       await c.waitFor(/systemd\[1\]: Hostname set to <xenbox>/, 420);
-      console.log(`Xen from disk: dom0 kernel after ${xen.toFixed(1)} s, systemd on the installed root after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `Xen from disk: dom0 kernel after ${xen.toFixed(1)} s, systemd on the installed root after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     } finally {
       c.proc.kill("SIGKILL");
       await c.exited(10);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { NETWORKD_TEXT, fstabText, grubCfgText, hostsText, markerText } from "../../../src/install/config-text.ts";
+import {
+  NETWORKD_TEXT,
+  fstabText,
+  grubCfgText,
+  hostsText,
+  markerText,
+} from "../../../src/install/config-text.ts";
 
 const ids = { rootUuid: "a6c54b22-c59c-43e9-ab56-55a3bb8ad27c", espUuid: "387B-7661" };
 
@@ -33,12 +39,16 @@ describe("installed system's config text", () => {
     const t = grubCfgText({ ...ids, hostname: "box", kernel: "6.1.0-56-amd64", xen: "xen-4.17-amd64.gz" });
     expect(t).toContain("set default=xen");
     expect(t).toMatch(/multiboot2 \/boot\/xen-4\.17-amd64\.gz dom0_mem=\S+ console=com1,vga com1=115200,8n1/);
-    expect(t).toContain(`module2 /boot/vmlinuz-6.1.0-56-amd64 root=UUID=${ids.rootUuid} ro console=tty0 console=hvc0`);
+    expect(t).toContain(
+      `module2 /boot/vmlinuz-6.1.0-56-amd64 root=UUID=${ids.rootUuid} ro console=tty0 console=hvc0`,
+    );
     expect(t).toContain("module2 --nounzip /boot/initrd.img-6.1.0-56-amd64");
     expect(t).toContain("--id linux");
   });
 
   it("marker says what was installed", () => {
-    expect(markerText({ flavour: "jeos", kernel: "6.1", xen: true })).toBe("flavour=jeos\nkernel=6.1\nxen=yes\n");
+    expect(markerText({ flavour: "jeos", kernel: "6.1", xen: true })).toBe(
+      "flavour=jeos\nkernel=6.1\nxen=yes\n",
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { PART_TYPES, ROOT_PARTITION, parseSfdiskJson, requiredTargetBytes, sfdiskScript } from "../../../src/install/layout.ts";
+import {
+  PART_TYPES,
+  ROOT_PARTITION,
+  parseSfdiskJson,
+  requiredTargetBytes,
+  sfdiskScript,
+} from "../../../src/install/layout.ts";
 
 const table = (parts: { start: number; size: number; type: string }[], label = "gpt") =>
   JSON.stringify({ partitiontable: { label, sectorsize: 512, partitions: parts } });

@@ -19,7 +19,12 @@ describe("disk stage", () => {
     expect(root.consumes).toEqual({ base: "layer:jeos" });
     expect(root.options).toMatchObject({ packages: ["linux-image-amd64", "systemd-sysv", "udev"] });
     expect(steps.findIndex((s) => s.key === "layer:jeos+install")).toBeLessThan(steps.indexOf(disks[0]!));
-    expect(disks[0]!.options).toMatchObject({ hostname: "jeos", user: "livedeck", passwordHash: EXPORT_PASSWORD_HASH, withXen: false });
+    expect(disks[0]!.options).toMatchObject({
+      hostname: "jeos",
+      user: "livedeck",
+      passwordHash: EXPORT_PASSWORD_HASH,
+      withXen: false,
+    });
   });
 
   it("install settings plan the install roots (and Xen's on top) without any disk step", async () => {
@@ -37,15 +42,34 @@ describe("disk stage", () => {
 
   it("refuses non-installable flavours and decks without any", async () => {
     const ci = await loadDeck(join(ROOT, "flavours/ci.deck.yaml"));
-    expect(() => planSteps(ci, { ...SETTINGS, outputs: ["qcow2"] })).toThrow(/no flavour in this deck is installable/);
-    expect(() => planSteps(ci, { ...SETTINGS, install: { flavour: "debian", xen: false } })).toThrow(/flavour debian is not installable/);
-    expect(() => planSteps(ci, { ...SETTINGS, install: { flavour: "nope", xen: false } })).toThrow(/flavour nope is not in this deck/);
+    expect(() => planSteps(ci, { ...SETTINGS, outputs: ["qcow2"] })).toThrow(
+      /no flavour in this deck is installable/,
+    );
+    expect(() => planSteps(ci, { ...SETTINGS, install: { flavour: "debian", xen: false } })).toThrow(
+      /flavour debian is not installable/,
+    );
+    expect(() => planSteps(ci, { ...SETTINGS, install: { flavour: "nope", xen: false } })).toThrow(
+      /flavour nope is not in this deck/,
+    );
   });
 
   it("checks its options: names, hash, size", () => {
-    const ok = { flavour: "jeos", sizeMiB: 4096, hostname: "jeos", user: "livedeck", passwordHash: EXPORT_PASSWORD_HASH, withXen: false };
+    const ok = {
+      flavour: "jeos",
+      sizeMiB: 4096,
+      hostname: "jeos",
+      user: "livedeck",
+      passwordHash: EXPORT_PASSWORD_HASH,
+      withXen: false,
+    };
     expect(disk.options.safeParse(ok).success).toBe(true);
-    for (const bad of [{ hostname: "a_b" }, { user: "Root;" }, { passwordHash: "secret" }, { sizeMiB: 100 }, { extra: 1 }])
+    for (const bad of [
+      { hostname: "a_b" },
+      { user: "Root;" },
+      { passwordHash: "secret" },
+      { sizeMiB: 100 },
+      { extra: 1 },
+    ])
       expect(disk.options.safeParse({ ...ok, ...bad }).success, JSON.stringify(bad)).toBe(false);
   });
 });
