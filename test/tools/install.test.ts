@@ -10,6 +10,7 @@ import { InstallSession } from "../../src/install/session.ts";
 import { mountsUnder } from "../../src/tools/chroot.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { STAGES } from "../../src/stages/index.ts";
+import { prepare } from "../../src/pipeline/prepare.ts";
 import { TEST_STORE } from "../helpers/ci-iso.ts";
 import { CLI, livedeck } from "../helpers/cli.ts";
 import { installDebian, installableCiDeck, type InstalledImage } from "../helpers/install-deck.ts";
@@ -122,6 +123,41 @@ describe("livedeck install into an image file", () => {
     });
   });
 
+  it("installs to a whole disk too (dom0's case; a loop device of a test file here)", async () => {
+    const prepared = await prepare({
+      deck,
+      store: TEST_STORE,
+      formats: [],
+      install: { flavour: "debian", xen: false },
+    });
+    const root = prepared.steps.find((s) => s.key === "layer:debian+install")!; // built by the test above
+    const work = await tmp();
+    const backing = join(work, "disk.bin");
+    await writeFile(backing, "");
+    await sh(["truncate", "-s", "2G", backing]);
+    const dev = (await sh(["losetup", "--find", "--show", backing])).stdout.trim();
+    try {
+      const r = await install(
+        {
+          flavour: "debian",
+          hostname: "diskbox",
+          user: "ann",
+          passwordHash: "$6$salt1234$abcdefghijklmnop",
+          withXen: false,
+          target: { kind: "device", path: dev },
+        },
+        { source: { kind: "tar", path: join(prepared.store.outDir(root.id), "rootfs.tar") }, workDir: work },
+      );
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      const pt = JSON.parse((await sh(["sfdisk", "--json", dev])).stdout).partitiontable;
+      expect(pt.partitions).toHaveLength(3);
+      expect(await mountsUnder(work)).toEqual([]);
+    } finally {
+      await sh(["losetup", "--detach", dev]);
+    }
+    await withRootLoop(backing, async (d) => expect(await debugfsCat(d, "/etc/hostname")).toBe("diskbox\n"));
+  });
+
   it("refuses a flavour that is not installable, before writing anything", async () => {
     const out = join(dir, "micro.img");
     const x = await livedeck(["install", deck, "--flavour", "micro", "--image", out, "--store", TEST_STORE]);
@@ -223,6 +259,21 @@ describe("a failed install leaves the target empty", () => {
     } finally {
       await sh(["losetup", "--detach", dev]);
     }
+  });
+
+  it("an abort (the person cancels) rolls back like a failure, naming the step it stopped in", async () => {
+    const work = await tmp();
+    const image = join(work, "abort.img");
+    const ac = new AbortController();
+    const r = await install(request({ kind: "image", path: image, sizeBytes: 600 * 2 ** 20 }), {
+      source: await kernelless(),
+      workDir: work,
+      signal: ac.signal,
+      onProgress: (p) => p.step === "format" && ac.abort(),
+    });
+    expect(r).toMatchObject({ ok: false, step: "format", rolledBack: "removed" });
+    await expect(stat(image)).rejects.toThrow();
+    expect(await mountsUnder(work)).toEqual([]);
   });
 
   it("a bad request is refused before anything is written", async () => {
