@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp } from "node:fs/promises";
+import { appendFile, cp, mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
@@ -6,13 +6,14 @@ import { TEST_STORE } from "./ci-iso.ts";
 import { livedeck, ROOT } from "./cli.ts";
 
 /**
- * A private copy of flavours/ whose CI deck's Debian flavour is installable (the CI deck keeps it
- * a plain guest), so install and export tests reuse the CI deck's cached layers.
+ * A private copy of flavours/ whose CI deck's Debian flavour is installable (whether or not
+ * flavours/debian.yaml says so), so install and export tests reuse the CI deck's cached layers.
  */
 export async function installableCiDeck(): Promise<{ dir: string; deck: string }> {
   const dir = await mkdtemp(join(tmpdir(), "livedeck-install-deck-"));
   await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
-  await appendFile(join(dir, "flavours", "debian.yaml"), "installable: true\n");
+  const debian = join(dir, "flavours", "debian.yaml");
+  if (!/^installable: true/m.test(await readFile(debian, "utf8"))) await appendFile(debian, "installable: true\n");
   return { dir, deck: join(dir, "flavours", "ci.deck.yaml") };
 }
 
