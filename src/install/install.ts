@@ -125,6 +125,8 @@ export async function install(req: InstallRequest, o: InstallOptions): Promise<I
     const step = s.step;
     const message = e instanceof Error ? e.message.split("\n")[0]! : String(e);
     const failed = await s.cleanup();
+    // a loop device attached as the abort came (its name never reached us) must not outlive the install
+    await detachLoopsOf(s, target.path).catch((d: Error) => failed.push(`detach: ${d.message}`));
     let rolledBack: "wiped" | "removed" | "untouched" | "unknown" = written ? "unknown" : "untouched";
     if (written && !failed.length) {
       try {
@@ -142,6 +144,17 @@ export async function install(req: InstallRequest, o: InstallOptions): Promise<I
     const why = failed.length ? `${message} (and: ${failed.join("; ")})` : message;
     return { ok: false, step, message: why, rolledBack };
   }
+}
+
+async function detachLoopsOf(s: InstallSession, target: string): Promise<void> {
+  const r = await s.run(["losetup", "--associated", target, "--noheadings", "--output", "NAME", "--list"], {
+    undo: true,
+  });
+  for (const dev of r.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean))
+    await s.run(["losetup", "--detach", dev], { undo: true });
 }
 
 async function rootUsedBytes(s: InstallSession, root: string): Promise<number> {

@@ -65,6 +65,7 @@ export class InstallSession {
       undo?: boolean;
     } = {},
   ): Promise<ExecResult> {
+    if (!opts.undo && this.o.signal?.aborted) return Promise.reject(new Error("cancelled"));
     const onLine = (l: string) => {
       opts.onLine?.(l);
       this.o.onLine?.(l);

@@ -13,7 +13,8 @@ export async function installableCiDeck(): Promise<{ dir: string; deck: string }
   const dir = await mkdtemp(join(tmpdir(), "livedeck-install-deck-"));
   await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
   const debian = join(dir, "flavours", "debian.yaml");
-  if (!/^installable: true/m.test(await readFile(debian, "utf8"))) await appendFile(debian, "installable: true\n");
+  if (!/^installable: true/m.test(await readFile(debian, "utf8")))
+    await appendFile(debian, "installable: true\n");
   return { dir, deck: join(dir, "flavours", "ci.deck.yaml") };
 }
 

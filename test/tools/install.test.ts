@@ -273,6 +273,9 @@ describe("a failed install leaves the target empty", () => {
     });
     expect(r).toMatchObject({ ok: false, step: "format", rolledBack: "removed" });
     await expect(stat(image)).rejects.toThrow();
+    expect((await sh(["losetup", "--list", "--noheadings", "--output", "BACK-FILE"])).stdout).not.toContain(
+      image,
+    );
     expect(await mountsUnder(work)).toEqual([]);
   });
 
@@ -343,11 +346,16 @@ describe("power loss mid-install", () => {
       });
       void child.then(() => resolve());
     });
+    // a power cut stops everything at once: the CLI and the tool it runs (tar), by their ids
+    const tools = (await sh(["ps", "-o", "pid=", "--ppid", String(child.pid)])).stdout
+      .split("\n")
+      .filter(Boolean);
     child.kill("SIGKILL");
+    for (const pid of tools) process.kill(Number(pid), "SIGKILL");
     await child;
     expect(seen).toMatch(/copy: /);
     // what the killed process left attached and mounted (a real power loss leaves neither)
-    for (const m of await mountsUnder(work)) await sh(["umount", m]);
+    for (const m of await mountsUnder(work)) await sh(["umount", "--lazy", m]);
     for (const l of (
       await sh(["losetup", "--associated", image, "--noheadings", "--output", "NAME", "--list"])
     ).stdout
