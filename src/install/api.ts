@@ -51,8 +51,10 @@ export interface InstallRequest {
 
 /**
  * Where the flavour's root tree comes from, already including what a standalone boot needs (a
- * Debian kernel with its initramfs tool, an init, a DHCP client; and Xen when withXen): the
- * `install-root` steps of the plan build exactly that (src/install/root-packages.ts).
+ * Debian kernel with its initramfs, systemd and udev; and Xen when withXen): the plan's
+ * `layer:<flavour>+install` step (and `layer:<flavour>+install+xen` on it) builds exactly that
+ * (src/install/root-packages.ts, src/pipeline/plan-install.ts). A guest's own layers lack the
+ * kernel (guests boot dom0's): the install fails at `configure` ("no kernel") on them alone.
  */
 export type InstallSource =
   /** A full root filesystem tarball (the build host: a layer step's rootfs.tar). */
