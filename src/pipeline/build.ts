@@ -58,6 +58,16 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
     const outputs: BuildResult["outputs"] = [];
     for (const format of formats) {
       const def: OutputDef = OUTPUTS[format];
+      if (def.perFlavour) {
+        for (const st of steps.filter((s) => s.key.startsWith(`${def.step}:`) && built.has(s.key))) {
+          const name = def.name(loaded.deck.name, st.key.slice(def.step.length + 1));
+          outputs.push({
+            format,
+            path: await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), name),
+          });
+        }
+        continue;
+      }
       if (!built.has(def.step)) continue;
       const st = steps.find((s) => s.key === def.step);
       if (!st) throw new UserError(`output ${format}: this deck's plan has no ${def.step} step`);

@@ -52,7 +52,7 @@ export function qemuValue(s: string): string {
   return s.replace(/,/g, ",,");
 }
 
-function firmwareArgv(o: QemuOptions): string[] {
+export function firmwareArgv(o: Pick<QemuOptions, "firmware" | "ovmfVars">): string[] {
   if (o.firmware === "bios") return [];
   if (!o.ovmfVars) throw new Error("qemuArgv: firmware uefi needs ovmfVars (a private copy of OVMF_VARS)");
   // prettier-ignore

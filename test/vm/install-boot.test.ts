@@ -1,0 +1,86 @@
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OVMF_VARS } from "../../src/qemu/argv.ts";
+import { diskBootArgv, type DiskImageFormat } from "../../src/qemu/disk-argv.ts";
+import { requireTools } from "../../src/tools/doctor.ts";
+import { TEST_STORE } from "../helpers/ci-iso.ts";
+import { livedeck } from "../helpers/cli.ts";
+import { installDebian, installableCiDeck } from "../helpers/install-deck.ts";
+import { Console } from "../helpers/serial-console.ts";
+
+/**
+ * The CI deck's Debian flavour installed by `livedeck install` into a raw image, booted alone under
+ * BIOS; and exported by `livedeck export --format qcow2` (the same installer, then qemu-img), booted alone
+ * under UEFI. Both must reach a login prompt naming their hostname: GRUB, kernel, initramfs, root
+ * by UUID, systemd, getty on the serial console.
+ */
+const LOGIN_S = 300;
+let dir: string;
+let deck: string;
+
+async function bootToLogin(
+  disk: string,
+  format: DiskImageFormat,
+  uefi: boolean,
+  hostname: string,
+): Promise<number> {
+  const ovmfVars = uefi ? join(dir, `vars-${format}.fd`) : undefined;
+  if (ovmfVars) await copyFile(OVMF_VARS, ovmfVars);
+  const started = Date.now();
+  const c = new Console(
+    diskBootArgv({ disk, format, firmware: uefi ? "uefi" : "bios", ovmfVars, memoryMiB: 1024 }),
+  );
+  try {
+    await c.waitFor(/GNU GRUB/, 120);
+    await c.waitFor(new RegExp(`^${hostname} login: `, "m"), LOGIN_S);
+    return (Date.now() - started) / 1000;
+  } finally {
+    c.proc.kill("SIGKILL");
+    await c.exited(10);
+  }
+}
+
+beforeAll(async () => {
+  await requireTools(["qemu-system-x86_64", "ovmf", "qemu-img"], "the install boot tests");
+  ({ dir, deck } = await installableCiDeck());
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("installed disk boots on its own", () => {
+  it("livedeck install → raw image → BIOS → login prompt with the chosen hostname", async () => {
+    const image = join(dir, "bios.img");
+    const r = await installDebian(deck, image, ["--hostname", "biosbox", "--user", "tester"]);
+    console.log(`install: ${r.seconds.toFixed(1)} s, ${(r.rootUsedBytes / 2 ** 20).toFixed(0)} MiB on root`);
+    const s = await bootToLogin(image, "raw", false, "biosbox");
+    console.log(`BIOS boot to login: ${s.toFixed(1)} s`);
+  });
+
+  it("livedeck export --format qcow2 → exported image → UEFI → login prompt", async () => {
+    const out = await mkdtemp(join(tmpdir(), "livedeck-export-"));
+    try {
+      const r = await livedeck([
+        "export",
+        deck,
+        "--store",
+        TEST_STORE,
+        "--out",
+        out,
+        "--format",
+        "qcow2",
+        "--json",
+      ]);
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+      const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] })
+        .outputs;
+      expect(outputs).toEqual([{ format: "qcow2", path: join(out, "ci-debian.qcow2") }]);
+      const s = await bootToLogin(outputs[0]!.path, "qcow2", true, "debian");
+      console.log(`UEFI boot of the qcow2 export to login: ${s.toFixed(1)} s`);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
