@@ -45,6 +45,8 @@ export interface QemuOptions {
   net?: false | { hostfwd?: readonly HostForward[]; guestfwd?: readonly GuestForward[] };
   /** Unix socket for QMP (screendumps). */
   qmpSocket?: string;
+  /** Raw disk images attached as virtio disks (vda, vdb, … in dom0): install targets in tests. */
+  disks?: readonly string[];
 }
 
 /** QEMU splits option values on commas; a literal comma is written twice. */
@@ -119,6 +121,7 @@ export function qemuArgv(o: QemuOptions): string[] {
     "-no-reboot",
     ...firmwareArgv(o),
     ...mediaArgv(o),
+    ...(o.disks ?? []).flatMap((d) => ["-drive", `if=virtio,format=raw,file=${qemuValue(d)}`]),
     "-serial", "stdio",
     "-serial", `file:${o.eventsFile}`, // the legacy `file:` form takes the rest verbatim
     ...netArgv(o),

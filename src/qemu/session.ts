@@ -43,6 +43,8 @@ export interface SessionOptions {
   hostfwd?: readonly HostForward[];
   /** Host commands the VM reaches as servers on QEMU's user-mode network (argv.ts GuestForward). */
   guestfwd?: readonly GuestForward[];
+  /** Raw disk images attached as virtio disks (install targets). */
+  disks?: readonly string[];
   /** Each cleaned line as it arrives (a -v view, or a test's own check). */
   onLine?(source: Source, text: string): void;
   /** Raw console bytes as they arrive (an attached terminal). */
@@ -107,6 +109,7 @@ export async function startBoot(o: SessionOptions): Promise<BootSession> {
     eventsFile: logs.events,
     net: o.net === false ? false : { hostfwd: o.hostfwd, guestfwd: o.guestfwd },
     qmpSocket,
+    disks: o.disks?.map((d) => resolve(d)),
   });
   const expecter = new Expecter();
   const line = (source: Source) => (raw: string) => {

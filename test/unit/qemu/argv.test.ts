@@ -156,6 +156,15 @@ describe("qemuArgv", () => {
     expect(() => qemuArgv({ ...base, firmware: "uefi" })).toThrow(/ovmfVars/);
   });
 
+  it("attaches disk images as virtio disks after the medium, commas escaped", () => {
+    const argv = qemuArgv({ ...base, disks: ["/tmp/a.img", "/tmp/b,c.img"] });
+    expect(values(argv, "-drive")).toEqual([
+      "if=none,id=medium,media=cdrom,format=raw,readonly=on,file=/out/demo.iso",
+      "if=virtio,format=raw,file=/tmp/a.img",
+      "if=virtio,format=raw,file=/tmp/b,,c.img",
+    ]);
+  });
+
   it("escapes commas", () => {
     expect(qemuValue("a,b,,c")).toBe("a,,b,,,,c");
   });

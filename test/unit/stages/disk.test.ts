@@ -42,6 +42,8 @@ describe("disk stage", () => {
 
   it("refuses non-installable flavours and decks without any", async () => {
     const ci = await loadDeck(join(ROOT, "flavours/ci.deck.yaml"));
+    // the CI deck's debian is installable (the install request vm test asks from it): here it is not
+    ci.flavours.get("debian")!.flavour.installable = false;
     expect(() => planSteps(ci, { ...SETTINGS, outputs: ["qcow2"] })).toThrow(
       /no flavour in this deck is installable/,
     );
