@@ -54,7 +54,7 @@ export const OUTPUTS = {
     perFlavour: true,
   },
   vmdk: {
-    summary: "the raw disk as stream-optimized vmdk (VMware)",
+    summary: "the raw disk as stream-optimized vmdk (VMware), with a .vmx beside it that opens it as a VM",
     step: "vmdk",
     file: "disk.vmdk",
     name: (d, f) => `${d}-${f}.vmdk`,

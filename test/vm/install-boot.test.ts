@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,7 +59,7 @@ describe("installed disk boots on its own", () => {
     console.log(`BIOS boot to login: ${s.toFixed(1)} s`);
   });
 
-  it("livedeck export --format qcow2 → exported image → UEFI → login prompt", async () => {
+  it("livedeck export --format qcow2 vmdk vdi → each exported image boots to a login prompt (UEFI, BIOS, UEFI)", async () => {
     const out = await mkdtemp(join(tmpdir(), "livedeck-export-"));
     try {
       const r = await livedeck([
@@ -69,16 +69,23 @@ describe("installed disk boots on its own", () => {
         TEST_STORE,
         "--out",
         out,
-        "--format",
-        "qcow2",
+        ...["--format", "qcow2", "vmdk", "vdi"],
         "--json",
       ]);
       expect(r.exitCode, String(r.stderr)).toBe(0);
       const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] })
         .outputs;
-      expect(outputs).toEqual([{ format: "qcow2", path: join(out, "ci-debian.qcow2") }]);
-      const s = await bootToLogin(outputs[0]!.path, "qcow2", true, "debian");
-      console.log(`UEFI boot of the qcow2 export to login: ${s.toFixed(1)} s`);
+      expect(outputs).toEqual(
+        ["qcow2", "vmdk", "vdi"].map((format) => ({ format, path: join(out, `ci-debian.${format}`) })),
+      );
+      // VMware opens the vmdk through the .vmx beside it
+      expect(await readFile(join(out, "ci-debian.vmx"), "utf8")).toContain('sata0:0.fileName = "ci-debian.vmdk"');
+      const uefi = { qcow2: true, vmdk: false, vdi: true } as const;
+      for (const o of outputs) {
+        const format = o.format as keyof typeof uefi;
+        const s = await bootToLogin(o.path, format, uefi[format], "debian");
+        console.log(`${uefi[format] ? "UEFI" : "BIOS"} boot of the ${format} export to login: ${s.toFixed(1)} s`);
+      }
     } finally {
       await rm(out, { recursive: true, force: true });
     }
