@@ -48,3 +48,14 @@ export async function installDebian(
   expect(r.exitCode, String(r.stderr)).toBe(0);
   return JSON.parse(String(r.stdout)) as InstalledImage;
 }
+
+/** `livedeck export` of the deck's installable flavours into `out` (test store); its outputs. */
+export async function exportImages(
+  deck: string,
+  out: string,
+  formats: string[],
+): Promise<{ format: string; path: string }[]> {
+  const r = await livedeck(["export", deck, "--store", TEST_STORE, "--out", out, "--format", ...formats, "--json"]);
+  expect(r.exitCode, String(r.stderr)).toBe(0);
+  return (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] }).outputs;
+}

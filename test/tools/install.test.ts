@@ -13,7 +13,7 @@ import { STAGES } from "../../src/stages/index.ts";
 import { prepare } from "../../src/pipeline/prepare.ts";
 import { TEST_STORE } from "../helpers/ci-iso.ts";
 import { CLI, livedeck } from "../helpers/cli.ts";
-import { installDebian, installableCiDeck, type InstalledImage } from "../helpers/install-deck.ts";
+import { exportImages, installDebian, installableCiDeck, type InstalledImage } from "../helpers/install-deck.ts";
 import { scratch } from "../helpers/scratch.ts";
 import { writeRootfsTar } from "../helpers/tars.ts";
 
@@ -170,31 +170,15 @@ describe("livedeck install into an image file", () => {
 describe("livedeck export --format raw qcow2 vmdk vdi", () => {
   it("converts the installed raw disk to every format, each passing qemu-img check", async () => {
     const out = join(dir, "out");
-    const r = await livedeck([
-      "export",
-      deck,
-      "--store",
-      TEST_STORE,
-      "--out",
-      out,
-      "--format",
-      "raw",
-      "qcow2",
-      "vmdk",
-      "vdi",
-      "--json",
-    ]);
-    expect(r.exitCode, String(r.stderr)).toBe(0);
-    const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] }).outputs;
+    const outputs = await exportImages(deck, out, ["raw", "qcow2", "vmdk", "vdi"]);
     expect(outputs.map((o) => o.path).sort()).toEqual(
       ["raw", "qcow2", "vmdk", "vdi"].map((f) => join(out, `ci-debian.${f}`)).sort(),
     );
     for (const o of outputs.filter((x) => x.format !== "raw")) {
-      const fmt = o.format === "vmdk" ? "vmdk" : o.format;
-      const c = await sh(["qemu-img", "check", "-f", fmt, o.path]);
+      const c = await sh(["qemu-img", "check", "-f", o.format, o.path]);
       expect(c.exitCode, c.stderr).toBe(0);
       const info = JSON.parse((await sh(["qemu-img", "info", "--output=json", o.path])).stdout);
-      expect(info.format).toBe(fmt);
+      expect(info.format).toBe(o.format);
       expect(info["virtual-size"]).toBe(4096 * 2 ** 20);
       console.log(`${o.format}: ${((await stat(o.path)).size / 2 ** 20).toFixed(0)} MiB`);
     }

@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OVMF_VARS } from "../../src/qemu/argv.ts";
 import { diskBootArgv, type DiskImageFormat } from "../../src/qemu/disk-argv.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
-import { TEST_STORE } from "../helpers/ci-iso.ts";
-import { livedeck } from "../helpers/cli.ts";
-import { installDebian, installableCiDeck } from "../helpers/install-deck.ts";
+import { exportImages, installDebian, installableCiDeck } from "../helpers/install-deck.ts";
 import { Console } from "../helpers/serial-console.ts";
 
 /**
@@ -62,19 +60,7 @@ describe("installed disk boots on its own", () => {
   it("livedeck export --format qcow2 vmdk vdi → each exported image boots to a login prompt (UEFI, BIOS, UEFI)", async () => {
     const out = await mkdtemp(join(tmpdir(), "livedeck-export-"));
     try {
-      const r = await livedeck([
-        "export",
-        deck,
-        "--store",
-        TEST_STORE,
-        "--out",
-        out,
-        ...["--format", "qcow2", "vmdk", "vdi"],
-        "--json",
-      ]);
-      expect(r.exitCode, String(r.stderr)).toBe(0);
-      const outputs = (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] })
-        .outputs;
+      const outputs = await exportImages(deck, out, ["qcow2", "vmdk", "vdi"]);
       expect(outputs).toEqual(
         ["qcow2", "vmdk", "vdi"].map((format) => ({ format, path: join(out, `ci-debian.${format}`) })),
       );
