@@ -1,9 +1,18 @@
+import type { Broker } from "../dom0/broker/broker.ts";
 import { printableLog } from "../dom0/console-log.ts";
 import { startGuest } from "../dom0/guest-start.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
 import { Xl } from "../dom0/xl.ts";
 import { runAction, type ActionContext } from "./actions.ts";
 import { frame } from "./frame.ts";
+import {
+  dialogLines,
+  installKey,
+  installStatus,
+  openDialog,
+  type InstallDialog,
+  type InstallEffect,
+} from "./install-dialog.ts";
 import { confirmDestroy, handleKey, INITIAL_UI, type Effect, type UiState } from "./keys.ts";
 import { rows, type Activity, type OpKind, type World } from "./model.ts";
 import { EMPTY_WORLD, Poller, type Dom0Io, type PollConfig } from "./poll.ts";
@@ -22,6 +31,8 @@ export interface ControllerOptions {
   pollMs: number;
   consoleArgv: (name: string) => string[];
   shellArgv: string[];
+  /** dom0's install broker: guests' install requests are answered here. None in demo mode. */
+  broker?: Broker;
 }
 
 /** Never refresh more often than this, however often xenstore changes. */
@@ -46,6 +57,10 @@ export class Controller {
   private quit!: () => void;
   readonly done = new Promise<void>((resolve) => (this.quit = resolve));
   attached = false;
+  /** The install request on screen, if any. */
+  installDialog: InstallDialog | null = null;
+  /** Jobs the person put off (Esc): not opened again by themselves, `i` shows them. */
+  private readonly putOff = new Set<number>();
 
   constructor(private readonly o: ControllerOptions) {
     this.poller = new Poller(o.io, o.poll);
@@ -68,6 +83,13 @@ export class Controller {
       width: this.o.view.width(),
       nowMs: this.o.io.now(),
     });
+    const broker = this.o.broker;
+    if (broker) {
+      const job = this.installDialog && broker.jobs().find((j) => j.id === this.installDialog!.jobId);
+      f.dialog = job ? dialogLines(job, this.installDialog!, this.o.view.width() - 4) : null;
+      const busy = installStatus(broker.jobs());
+      if (busy) f.status = busy.slice(0, this.o.view.width());
+    }
     this.o.view.render(f);
   }
 
@@ -81,6 +103,58 @@ export class Controller {
     this.timers.push(setInterval(() => void this.refresh(false), this.o.pollMs));
     this.timers.push(setInterval(() => this.draw(), 1_000));
     this.stopWatch = this.o.io.watch?.("/local/domain", () => void this.refresh(false));
+    const broker = this.o.broker;
+    if (broker) {
+      broker.onChange(() => void this.installChanged());
+      // requests written before the switcher (re)started
+      for (const d of this.world.domains) if (d.id !== 0) void broker.onRequest(d.id);
+    }
+  }
+
+  /** A job appeared or moved on: show the oldest waiting one unless something else is on screen. */
+  private async installChanged(): Promise<void> {
+    const broker = this.o.broker!;
+    const d = this.installDialog;
+    if (d && !broker.waiting().some((j) => j.id === d.jobId)) this.installDialog = null;
+    if (!this.installDialog && !this.attached) {
+      const next = broker.waiting().find((j) => !this.putOff.has(j.id));
+      if (next) await this.showInstall(next.id);
+    }
+    this.draw();
+  }
+
+  private async showInstall(jobId: number): Promise<void> {
+    const broker = this.o.broker!;
+    const job = broker.waiting().find((j) => j.id === jobId);
+    if (!job) return;
+    try {
+      this.installDialog = openDialog(job, await broker.disks(jobId));
+    } catch (e) {
+      this.o.view.log(`error: cannot list the disks: ${(e as Error).message}`);
+      return;
+    }
+    this.draw();
+  }
+
+  private async runInstall(effect: InstallEffect): Promise<void> {
+    const broker = this.o.broker!;
+    switch (effect.kind) {
+      case "say":
+        return this.o.view.log(effect.text);
+      case "later":
+        this.putOff.add(effect.jobId);
+        return this.o.view.log("install request kept waiting: i shows it again");
+      case "decline":
+        this.o.view.log("install request declined");
+        return broker.decline(effect.jobId);
+      case "install": {
+        const why = await broker.confirm(effect.jobId, effect.disk);
+        if (why) {
+          this.o.view.log(`cannot install: ${why}`);
+          return this.showInstall(effect.jobId);
+        }
+      }
+    }
   }
 
   stop(): void {
@@ -101,6 +175,7 @@ export class Controller {
     this.world = world;
     for (const e of errors) if (!this.lastErrors.has(e)) this.o.view.log(`error: ${e}`);
     this.lastErrors = new Set(errors);
+    this.o.broker?.prune(new Set(world.domains.map((d) => d.id)));
     this.draw();
   }
 
@@ -108,6 +183,21 @@ export class Controller {
     // Keys that reach the switcher while a guest's console has the terminal are stale (the second
     // event of the Enter that attached, keys read just before the hand-over): never replayed.
     if (this.attached) return;
+    if (this.o.broker && !this.ui.confirm && this.ui.logOf === null) {
+      if (this.installDialog) {
+        const { dialog, effect } = installKey(this.installDialog, k);
+        this.installDialog = dialog;
+        this.draw();
+        if (effect) void this.runInstall(effect);
+        return;
+      }
+      if (k === "i") {
+        const job = this.o.broker.waiting()[0];
+        if (!job) this.o.view.log("no install request waiting");
+        else void this.showInstall(job.id);
+        return;
+      }
+    }
     const { ui, effect } = handleKey(this.ui, k, {
       rows: this.rows(),
       busy: new Set(this.ops.keys()),
@@ -193,7 +283,9 @@ export class Controller {
       return await this.o.view.runInTerminal(argv, { captureStderr, onExit: () => (this.attached = false) });
     } finally {
       this.attached = false;
-      this.draw();
+      // an install request that came while the console had the terminal shows now
+      if (this.o.broker) void this.installChanged();
+      else this.draw();
     }
   }
 
