@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { DEFAULT_STATE_CPUS } from "../src/formats/state-meta.ts";
 import { parseMarker } from "../src/qemu/markers.ts";
 import { startBoot } from "../src/qemu/session.ts";
-import { DEBSSH } from "../test/helpers/debssh.ts";
+import { DEBSSH_FILES } from "../test/helpers/debssh.ts";
 import { statesDeck } from "../test/helpers/states-deck.ts";
 import { ROOT, row, timed } from "./run.ts";
 
@@ -57,7 +57,7 @@ export async function benchStates(): Promise<void> {
     await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
     const deck = join(dir, "flavours", "ci.deck.yaml");
     await writeFile(deck, statesDeck(await readFile(deck, "utf8")));
-    await writeFile(join(dir, "flavours", "debssh.yaml"), DEBSSH);
+    for (const [name, text] of Object.entries(DEBSSH_FILES)) await writeFile(join(dir, "flavours", name), text);
     const build = async (append: string, out: string) =>
       (await timed(["build", deck, "--store", store, "--out", join(dir, out), "--append", append]))
         .json as Build;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { startBoot } from "../../src/qemu/session.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { consoleShell } from "../helpers/console-shell.ts";
-import { DEBSSH } from "../helpers/debssh.ts";
+import { DEBSSH_FILES } from "../helpers/debssh.ts";
 
 /**
  * Boot parameters on a real boot of the CI deck: some as the deck's defaults (boot.params), some
@@ -24,7 +24,7 @@ describe("boot parameters", () => {
     "livedeck.guests, timezone, nossh, rootpw and aptupdate apply in dom0 and the guests",
     async () => {
       const iso = await buildCiIso({
-        files: { "debssh.yaml": DEBSSH },
+        files: DEBSSH_FILES,
         edit: (d) =>
           d
             .replace("    flavour: debian", "    flavour: debssh")

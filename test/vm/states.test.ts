@@ -1,20 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { dirname } from "node:path";
 import { DEFAULT_STATE_CPUS } from "../../src/formats/state-meta.ts";
 import { startBoot } from "../../src/qemu/session.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
-import { DEBSSH } from "../helpers/debssh.ts";
+import { DEBSSH_FILES } from "../helpers/debssh.ts";
 import { isoWithCorruptFile } from "../helpers/states-iso.ts";
 import { statesDeck } from "../helpers/states-deck.ts";
 
 /**
  * Saved states on the CI deck's medium, primed at build time on both vendors' baseline models (the
  * CI deck itself primes none, statesDeck adds them): one busybox guest and one Debian guest with
- * sshd. Booted on the AMD model every autostart guest is restored from the AMD set; a copy of the
- * medium with micro1's Intel state corrupted, booted on the Intel model, cold-boots micro1 saying
- * why and restores deb. In both boots dom0's test hook (test-states) restores every restored guest
- * a second time from the same state and compares the first /dev/urandom bytes, the SSH host key
- * and the clock after each restore.
+ * sshd. Booted on the AMD model every autostart guest is restored from the AMD set, and dom0's test
+ * hook (test-states) restores each a second time from the same state and compares the first
+ * /dev/urandom bytes and the SSH host key after each restore, and checks each clock step. A copy
+ * of the medium with micro1's Intel state corrupted, booted on the Intel model, cold-boots micro1
+ * saying why and restores deb from the Intel set (livedeck.test=states-start: no second restores).
  */
 const MINUTE = 60_000;
 const GUESTS = ["micro1", "deb"]; // the autostart guests of statesDeck, in deck order
@@ -27,15 +28,21 @@ let iso: Promise<string> | undefined;
 function statesIso(): Promise<string> {
   iso ??= (async () => {
     const t0 = Date.now();
-    const path = await buildCiIso({ append: TEST_APPEND, files: { "debssh.yaml": DEBSSH }, edit: statesDeck });
+    const path = await buildCiIso({ append: TEST_APPEND, files: DEBSSH_FILES, edit: statesDeck });
     console.log(`build with states: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     return path;
   })();
   return iso;
 }
 
-async function bootStates(medium: string, cpu: string, expected: Record<string, "restored" | "cold">) {
-  const s = await startBoot({ iso: medium, cpu });
+async function bootStates(
+  medium: string,
+  cpu: string,
+  expected: Record<string, "restored" | "cold">,
+  append?: string,
+) {
+  const t0 = Date.now();
+  const s = await startBoot({ iso: medium, cpu, append });
   console.log(`${cpu}: boot logs in ${s.logs.console}`);
   try {
     const dom0 = await s.expect("LIVEDECK-DOM0-READY", 6 * MINUTE);
@@ -49,6 +56,9 @@ async function bootStates(medium: string, cpu: string, expected: Record<string, 
     return { verdict: verdict.text, console: (await readFile(s.logs.console, "utf8")).replaceAll("\r", "") };
   } finally {
     await s.stop();
+    // the copy with `append` (src/qemu/append.ts); the logs stay
+    if (append) await rm(`${dirname(s.logs.console)}/medium.iso`, { force: true });
+    console.log(`${cpu}: boot took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
 }
 
@@ -63,6 +73,8 @@ describe("saved states on the CI deck's medium", () => {
       expect(verdict).toBe(
         "LIVEDECK-TEST PASS states: micro1=restored deb=restored fresh: micro1 urandom deb urandom+ssh",
       );
+      expect(log).toMatch(/livedeck: micro1: clock stepped by -?\d+ s to dom0's/);
+      expect(log).toMatch(/livedeck: deb: clock stepped by -?\d+ s to dom0's/);
       expect(log).not.toContain("cold boot:");
     },
     90 * MINUTE,
@@ -72,11 +84,14 @@ describe("saved states on the CI deck's medium", () => {
     "on the Intel model a medium with one corrupted state cold-boots that guest, saying why, and restores the other",
     async () => {
       const corrupt = await isoWithCorruptFile(await statesIso(), "/livedeck/states/GenuineIntel/micro1.zst");
-      const { verdict, console: log } = await bootStates(corrupt, model("intel"), {
-        micro1: "cold",
-        deb: "restored",
-      });
-      expect(verdict).toBe("LIVEDECK-TEST PASS states: micro1=cold deb=restored fresh: deb urandom+ssh");
+      const { verdict, console: log } = await bootStates(
+        corrupt,
+        model("intel"),
+        { micro1: "cold", deb: "restored" },
+        "livedeck.test=states-start",
+      ).finally(() => rm(dirname(corrupt), { recursive: true, force: true }));
+      expect(verdict).toBe("LIVEDECK-TEST PASS states: micro1=cold deb=restored clock: deb");
+      expect(log).toMatch(/livedeck: deb: clock stepped by -?\d+ s to dom0's/);
       expect(log).toContain(
         "livedeck: micro1: cold boot: state file /run/medium/livedeck/states/GenuineIntel/micro1.zst is corrupt (sha256 mismatch)",
       );
