@@ -5,6 +5,7 @@ import { UserError } from "../errors.ts";
 import { LAYER_ROLE } from "../stages/guests-medium.ts";
 import { ROOTFS_ROLE } from "../stages/pool.ts";
 import { PROJECT_ROOT, step, type PlanSettings, type Step } from "./plan-step.ts";
+import { planViewer } from "./plan-viewer.ts";
 
 /** Name of the shared Debian base's layer image (and the suffix of its steps). */
 export const GUEST_BASE = "guest-base";
@@ -78,6 +79,9 @@ export function planGuests(
     return stack;
   };
   for (const name of debian) addFlavour(name);
+  // dom0's VNC tools, when a guest serves a desktop: layered on the same base (plan-viewer.ts)
+  const viewer = debian.length ? planViewer(loaded, common, { rootfs: `rootfs:${GUEST_BASE}` }) : { steps: [] };
+  steps.push(...viewer.steps);
 
   const consumes: Record<string, string> = {};
   if (deck.guests.length) {
@@ -100,11 +104,12 @@ export function planGuests(
     consumes.pool = "pool";
   }
   if (switcher) consumes.switcher = switcher;
+  if (viewer.image) consumes.viewer = viewer.image;
   steps.push(
     step(
       "guests-medium",
       "guests-medium",
-      { network: deck.network, guests, pool, switcher: !!switcher },
+      { network: deck.network, guests, pool, switcher: !!switcher, ...(viewer.image ? { viewer: true } : {}) },
       consumes,
     ),
   );

@@ -22,6 +22,9 @@ export const LAYER_DISK_SCRIPT = "livedeck-layer";
 /** Where dom0's web server finds the package pool on the medium. */
 export const POOL_DIR = `${GUESTS_ROOT}/pool`;
 
+/** dom0's VNC tools image (src/pipeline/plan-viewer.ts), below livedeck/; dom0's vnc-tools mounts it. */
+export const VIEWER_IMAGE = "viewer/viewer.squashfs";
+
 export const GuestsMediumOptions = z
   .object({
     network: DeckSchema.shape.network.removeDefault().describe("the deck's network: addresses, DHCP and DNS"),
@@ -47,6 +50,10 @@ export const GuestsMediumOptions = z
       .describe(
         "place the console switcher (the `switcher` role: a switcher-medium step) under livedeck/switcher/",
       ),
+    viewer: z
+      .boolean()
+      .optional()
+      .describe(`place dom0's VNC tools (the \`viewer\` role: a squashfs step) as livedeck/${VIEWER_IMAGE}`),
   })
   .strict();
 export type GuestsMediumOptions = z.infer<typeof GuestsMediumOptions>;
@@ -93,6 +100,7 @@ export function mediumFiles(o: GuestsMediumOptions): MediumFile[] {
       config,
     };
   });
+  if (o.viewer) files.push({ path: at(VIEWER_IMAGE), role: "viewer", file: "layer.squashfs" });
   if (o.switcher)
     for (const f of SWITCHER_FILES)
       files.push({ path: at(`${SWITCHER_DIR}/${f}`), role: "switcher", file: `${SWITCHER_DIR}/${f}` });
@@ -112,7 +120,7 @@ export default defineStage({
   summary:
     "the guests' part of the medium: kernel, initrd, layer images once each, xl configs, guest list, dom0 network config",
   options: GuestsMediumOptions,
-  // plus one `layer:<name>` role per layer image (see LAYER_ROLE), `pool` and `switcher` with those options
+  // plus one `layer:<name>` role per layer image (see LAYER_ROLE), `pool`, `switcher` and `viewer` with those options
   consumes: ["initrd"],
   inputs: () => [],
   tools: [],

@@ -20,6 +20,8 @@ export interface ControllerOptions {
   /** Backstop refresh period; a xenstore watch and our own actions refresh sooner. */
   pollMs: number;
   consoleArgv: (name: string) => string[];
+  /** Shows a graphical guest's desktop full-screen until the person leaves it (Ctrl-Q). */
+  viewArgv: (name: string) => string[];
   shellArgv: string[];
 }
 
@@ -132,6 +134,8 @@ export class Controller {
         return this.viewLog(effect.name);
       case "attach":
         return this.attach(effect.name);
+      case "view-desktop":
+        return this.viewDesktop(effect.name);
       case "shell":
         await this.inTerminal(this.o.shellArgv);
         return view.log("back from the dom0 shell");
@@ -210,6 +214,18 @@ export class Controller {
     else if (code !== 0)
       this.o.view.log(`error: console of ${name} ended with exit code ${code}${said ? `: ${said}` : ""}`);
     else this.o.view.log(`back from ${name}'s console`);
+  }
+
+  private async viewDesktop(name: string): Promise<void> {
+    const { code, stderr } = await this.inTerminal(this.o.viewArgv(name), true);
+    await this.refresh(true);
+    const said = stderr
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1);
+    if (code !== 0) this.o.view.log(`error: ${said ?? `the view of ${name} ended with exit code ${code}`}`);
+    else this.o.view.log(`back from ${name}'s desktop`);
   }
 
   private async viewLog(name: string): Promise<void> {

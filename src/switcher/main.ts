@@ -120,6 +120,7 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     shutdownTimeoutMs: o.shutdownTimeoutMs,
     pollMs: o.pollMs,
     consoleArgv: demo ? demoConsoleArgv : Xl.consoleArgv,
+    viewArgv: demo ? demoConsoleArgv : (name) => ["vnc-view", name, o.mediumDir],
     shellArgv: demo
       ? demoConsoleArgv("dom0-shell")
       : [existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh", "-l"],

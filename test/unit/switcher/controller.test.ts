@@ -77,6 +77,7 @@ async function setup(
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 2000,
     pollMs: 60_000,
     consoleArgv: demoConsoleArgv,
+    viewArgv: demoConsoleArgv,
     shellArgv: ["/bin/sh", "-l"],
   });
   await c.refresh(true);

@@ -1,0 +1,65 @@
+#!/bin/sh
+# The desktop flavour's customisation, run chrooted in its rootfs at build time (flavours/desktop.yaml):
+# a `demo` user, logged in on display :0 at every start by /etc/init.d/vnc (the flavour's `vnc`
+# service), which guest-up runs before the guest says ready.
+set -e
+
+id demo >/dev/null 2>&1 || useradd --create-home --shell /bin/bash --comment "livedeck demo" demo
+
+# The session: a coloured root window and an xterm already open, so the first frame is a desktop;
+# Blackbox is the session's last process (its end ends the session).
+cat >/home/demo/.xsession <<'SESSION'
+#!/bin/sh
+xsetroot -solid '#3a6ea5' 2>/dev/null
+xterm -geometry 80x24+40+60 -title "livedeck $(hostname)" -e sh -c 'echo "livedeck guest $(hostname): Blackbox on Xvnc"; exec bash -l' &
+exec blackbox
+SESSION
+chmod 0755 /home/demo/.xsession
+chown -R demo:demo /home/demo
+
+cat >/etc/init.d/vnc <<'SERVICE'
+#!/bin/sh
+# /etc/init.d/vnc (flavours/desktop.sh): the demo user's desktop on Xvnc, port 5900 of the guest
+# network, with the password dom0 passed as livedeck.vncpw (never without one). `start` returns
+# once the VNC port accepts connections and the window manager runs.
+D=/home/demo
+case "$1" in
+start) ;;
+stop)
+	start-stop-daemon --stop --quiet --oknodo --exec /usr/bin/Xvnc
+	exit 0
+	;;
+*)
+	echo "usage: $0 start|stop" >&2
+	exit 2
+	;;
+esac
+pw=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^livedeck\.vncpw=//p' | tail -n 1)
+if [ -z "$pw" ]; then
+	echo "vnc: no livedeck.vncpw on the kernel command line: the desktop is not served without a password" >&2
+	exit 1
+fi
+install -d -o demo -g demo -m 0700 "$D/.vnc"
+printf '%s\n' "$pw" | vncpasswd -f >"$D/.vnc/passwd"
+chown demo:demo "$D/.vnc/passwd"
+chmod 0600 "$D/.vnc/passwd"
+start-stop-daemon --start --background --chuid demo --chdir "$D" --exec /usr/bin/Xvnc -- :0 \
+	-rfbport 5900 -geometry 1024x768 -depth 24 -SecurityTypes VncAuth -PasswordFile "$D/.vnc/passwd" \
+	-AlwaysShared -nolisten tcp -desktop "$(hostname)"
+n=0
+until [ -S /tmp/.X11-unix/X0 ]; do
+	n=$((n + 1))
+	[ "$n" -le 600 ] || { echo "vnc: Xvnc did not start" >&2; exit 1; }
+	sleep 0.1
+done
+env -i HOME="$D" USER=demo LOGNAME=demo SHELL=/bin/bash DISPLAY=:0 PATH=/usr/local/bin:/usr/bin:/bin \
+	start-stop-daemon --start --background --chuid demo --chdir "$D" --exec "$D/.xsession"
+n=0
+until grep -qx blackbox /proc/[0-9]*/comm 2>/dev/null && bash -c 'exec 3<>/dev/tcp/127.0.0.1/5900' 2>/dev/null; do
+	n=$((n + 1))
+	[ "$n" -le 600 ] || { echo "vnc: the desktop did not come up" >&2; exit 1; }
+	sleep 0.1
+done
+echo "vnc: desktop of $(hostname) on port 5900"
+SERVICE
+chmod 0755 /etc/init.d/vnc
