@@ -127,9 +127,10 @@ export function rows(world: World, activity: Activity, nowMs: number): Row[] {
 /** Where a graphical guest's desktop is: dom0's outside network when served there, else the guest's own. */
 export function desktopAddress(d: Desktops | undefined, name: string, ip: string | null): string | null {
   const out = d?.outside.get(name);
-  const pw = d?.password ? `  password ${d.password}` : "";
-  if (out) return `${out.url} or ${out.vnc}${pw}  v:view`;
-  return ip ? `${ip}:5900${pw}  v:view` : null;
+  // compact: the whole of it fits an 80-column status line
+  const pw = d?.password ? ` pw ${d.password}` : "";
+  if (out) return `${out.vnc} web ${out.url}${pw} v:view`;
+  return ip ? `${ip}:5900${pw} v:view` : null;
 }
 
 /** `vnc-web`'s list: "name url vnc-address" lines. */

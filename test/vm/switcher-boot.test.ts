@@ -4,6 +4,7 @@ import { startBoot, type BootSession } from "../../src/qemu/session.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { SerialTerm } from "../helpers/serial-term.ts";
+import { select } from "../helpers/switcher-select.ts";
 import { rowOf } from "../tools/switcher-tmux.ts";
 
 /**
@@ -31,23 +32,6 @@ async function waitMarker(s: BootSession, pred: (m: SeenMarker) => boolean, what
 }
 
 const listShown = (screen: string) => GUESTS.every((g) => rowOf(screen, g) !== undefined);
-
-/** Moves the selection (">") to `name` with j/k. */
-async function select(s: BootSession, t: SerialTerm, name: string): Promise<void> {
-  for (let i = 0; i < 10; i++) {
-    const lines = (await t.screen()).split("\n");
-    const at = lines.findIndex((l) => l.slice(1).startsWith(`${name} `));
-    const sel = lines.findIndex((l) => l.startsWith(">"));
-    if (at >= 0 && at === sel) return;
-    s.send(at > sel ? "j" : "k");
-    await t.waitFor(
-      (sc) => sc.split("\n").findIndex((l) => l.startsWith(">")) !== sel,
-      "the selection move",
-      20_000,
-    );
-  }
-  throw new Error(`could not select ${name}:\n${await t.screen()}`);
-}
 
 /**
  * Enter on the selected guest, then a carriage return every 25 ms until the guest's shell answers
