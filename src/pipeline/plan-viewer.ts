@@ -15,7 +15,8 @@ export const VIEWER = "viewer";
 export const VIEWER_PACKAGES = ["directvnc", "novnc", "websockify"];
 /**
  * Left out: docs and translations, and the Node runtime's libraries that novnc's package pulls in
- * for its own build tools, not for serving the web client (libnode and ICU, ~75 MiB unpacked). Only
+ * for its own build tools, not for serving the web client (libnode and ICU, ~75 MiB unpacked), and
+ * what recommended packages add that neither tool uses. Only
  * files no maintainer script touches: dpkg must still configure every package.
  */
 export const VIEWER_EXCLUDE = [
@@ -26,6 +27,10 @@ export const VIEWER_EXCLUDE = [
   "/usr/lib/x86_64-linux-gnu/libicudata.so*",
   "/usr/share/nodejs/*",
   "/usr/include/*",
+  "/usr/lib/x86_64-linux-gnu/dri/*", // Mesa's GPU drivers and their LLVM (DirectFB draws on the
+  "/usr/lib/x86_64-linux-gnu/libLLVM*", // frame buffer itself): ~160 MiB unpacked
+  "/usr/lib/x86_64-linux-gnu/libz3.so*",
+  "/usr/share/ieee-data/*", // MAC vendor tables of a Python library of noVNC's package
 ];
 
 /** A flavour whose guests serve a desktop over VNC. */
