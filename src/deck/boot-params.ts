@@ -41,6 +41,7 @@ export const BOOT_PARAMS: Record<string, { value: RegExp; form: string } | null>
     form: "a crypt hash from `openssl passwd -6` or `mkpasswd` (never a plain password)",
   },
   lang: { value: /^[A-Za-z0-9_.@-]+$/, form: "a locale name like C.UTF-8" },
+  vncpw: { value: /^[A-Za-z0-9]{6,8}$/, form: "6 to 8 letters and digits (the graphical guests' VNC password)" },
 };
 
 /** What the PXE tree's menu writes for dom0 (filled in by GRUB at boot), never a deck's default. */

@@ -88,6 +88,7 @@ const DEFAULTS = {
   fetch: "",
   manifest: "",
   mac: "",
+  vncpw: "",
   guest_params: "",
 };
 
@@ -153,6 +154,7 @@ const GOOD: [string, Partial<typeof DEFAULTS>][] = [
   ],
   // the last of a repeated parameter wins, as for the kernel's own
   ["livedeck.guests=a livedeck.guests=b", { guests: "b" }],
+  ["livedeck.vncpw=livedk42", { vncpw: "livedk42" }],
   // a * is a character, not a glob of the working directory
   ["foo=* livedeck.test=x", { test: "x" }],
 ];
@@ -210,6 +212,8 @@ const BAD: [string, string][] = [
   ["livedeck.mac=52:54;reboot", "rejected livedeck.mac=52:54;reboot: not a MAC address"],
   ["livedeck.lang=fr_FR.UTF-8", "rejected livedeck.lang=fr_FR.UTF-8: locale fr_FR.UTF-8 is not on this medium"],
   ["livedeck.lang=de'DE", "rejected livedeck.lang=de'DE: not a locale name like de_DE.UTF-8"],
+  ["livedeck.vncpw=abc", "rejected livedeck.vncpw=abc: 6 to 8 characters (VNC reads 8)"],
+  ["livedeck.vncpw=pass;word", "rejected livedeck.vncpw=pass;word: letters and digits only"],
   ["livedeck.timezon=Europe/Berlin", "ignored livedeck.timezon=Europe/Berlin: unknown parameter"],
   ["livedeck.keymap=de", "ignored livedeck.keymap=de: unknown parameter"],
 ];
