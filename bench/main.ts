@@ -1,4 +1,5 @@
 import { benchBoot } from "./boot.ts";
+import { benchInstall } from "./install.ts";
 import { benchLayers } from "./layers.ts";
 import { benchPeers } from "./peers.ts";
 import { benchPipeline } from "./pipeline.ts";
@@ -9,6 +10,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   boot: benchBoot,
   layers: benchLayers,
   peers: benchPeers,
+  install: benchInstall,
 };
 
 const name = process.argv[2] ?? "";

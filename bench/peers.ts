@@ -2,6 +2,7 @@ import { execa } from "execa";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mountPoints } from "../src/pipeline/store.ts";
 import { bootMedium } from "../src/qemu/boot.ts";
 import { GUEST_READY } from "../src/qemu/markers.ts";
 import { requireTools } from "../src/tools/doctor.ts";
@@ -207,6 +208,12 @@ export async function benchPeers(): Promise<void> {
       "  (live-build: serial getty login prompt; livedeck: the Debian guest's LIVEDECK-GUEST-READY, Xen + dom0 + guest)",
     );
   } finally {
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    // live-build leaves its chroot's proc, sys and dev/pts mounted when stopped midway: unmount
+    // them (deepest first) before removing anything under them
+    const under = (await mountPoints()).filter((m) => m.startsWith(`${dir}/`)).sort().reverse();
+    for (const m of under) await execa("umount", ["--lazy", m], { reject: false });
+    if ((await mountPoints()).some((m) => m.startsWith(`${dir}/`)))
+      console.error(`peers: ${dir} still has mounts; left in place`);
+    else await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

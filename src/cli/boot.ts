@@ -111,7 +111,7 @@ export async function runBoot(o: BootOptions, f: Pick<BootFlags, "json" | "inter
     r = await bootMedium(opts);
   } catch (e) {
     if (e instanceof BootFailed && f.json) {
-      const failure = { reason: e.reason, awaited: e.awaited, message: e.message, tail: e.tail };
+      const failure = { reason: e.reason, awaited: e.awaited, message: e.detail, tail: e.tail };
       json({ ok: false, failure, timeline: e.timeline ?? [], markers: [], logs: e.logs });
     }
     throw e;

@@ -4,6 +4,8 @@ import { registerBuild } from "./build.ts";
 import { registerDiff } from "./diff.ts";
 import { registerDoctor } from "./doctor.ts";
 import { EXIT, reportError } from "./exit.ts";
+import { registerExport } from "./export.ts";
+import { registerInstall } from "./install.ts";
 import { registerLock } from "./lock.ts";
 import { registerPlan } from "./plan.ts";
 import { registerStore } from "./store.ts";
@@ -25,6 +27,8 @@ export function makeProgram(): Command {
     registerSwitcher,
     registerStore,
     registerUsb,
+    registerInstall,
+    registerExport,
     registerDoctor,
     registerLock,
     registerDiff,

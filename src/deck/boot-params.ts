@@ -42,6 +42,7 @@ export const BOOT_PARAMS: Record<string, { value: RegExp; form: string } | null>
   },
   lang: { value: /^[A-Za-z0-9_.@-]+$/, form: "a locale name like C.UTF-8" },
   vncpw: { value: /^[A-Za-z0-9]{6,8}$/, form: "6 to 8 letters and digits (the graphical guests' VNC password)" },
+  keymap: { value: /^[A-Za-z0-9_][A-Za-z0-9_-]*$/, form: "a console keymap name like de or fr-latin1" },
 };
 
 /** What the PXE tree's menu writes for dom0 (filled in by GRUB at boot), never a deck's default. */

@@ -100,6 +100,13 @@ export class Xenstore {
     await runOk(this.run, ["xenstore-write", path, value], opts);
   }
 
+  /** Removes `path` and what is below it; a missing node is not an error. */
+  async rm(path: string, opts?: RunOptions): Promise<void> {
+    const r = await this.run(["xenstore-rm", path], opts);
+    if (r.code !== 0 && !/couldn't remove|No such file|ENOENT/i.test(r.stderr))
+      throw new Dom0CommandError(["xenstore-rm", path], r);
+  }
+
   /** argv of a watch that prints each changed path on its own line (the switcher's refresh trigger). */
   static watchArgv(path: string): string[] {
     return ["xenstore-watch", path];

@@ -30,6 +30,13 @@ export function dom0NetworkEnv(network: Deck["network"]): string {
 }
 
 /**
+ * The outside network's DNS servers as a resolv.conf, written by dom0's net-up when the PC has an
+ * outside network (livedeck.net); dnsmasq forwards what it does not answer itself there, and
+ * polls the file, so it may appear after dnsmasq starts (or never, with no outside network).
+ */
+export const OUTSIDE_RESOLV = "/run/livedeck/outside-resolv.conf";
+
+/**
  * dnsmasq's config: DNS for dom0 and every guest by name, DHCP with each deck guest's fixed
  * address bound to its MAC, and a dynamic range after them for domains started by hand.
  *
@@ -46,9 +53,8 @@ export function dnsmasqConf(
   const first = 10 + guests.length;
   return [
     "# livedeck dom0 DHCP + DNS, generated from the deck (dnsmasq --conf-file=)",
-    "no-resolv",
+    `resolv-file=${OUTSIDE_RESOLV}`,
     "no-hosts",
-    "no-poll",
     "bind-dynamic",
     ...interfaces.map((i) => `interface=${i}`),
     `domain=${DNS_DOMAIN}`,

@@ -130,6 +130,8 @@ export function guestExtra(guest: Guest, flavour: Flavour, net: GuestNet, layers
       ? [`livedeck.layers=${Array.from({ length: layers }, (_, i) => layerVdev(i)).join(",")}`]
       : []),
     ...(flavour.services.length ? [`livedeck.services=${flavour.services.join(",")}`] : []),
+    // the guest's /init then installs livedeck-install; dom0's broker reads it from this config
+    ...(flavour.installable ? ["livedeck.installable=1"] : []),
   ];
   const extra = words.join(" ");
   if (extra.length >= MAX_EXTRA) {

@@ -1,9 +1,11 @@
-import { resolve } from "node:path";
+import { rename, writeFile } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { UserError } from "../errors.ts";
 import { lockAfterBuild, lockBeforeBuild, type LockReport } from "../lock/build-lock.ts";
 import { readDeckLock } from "../lock/deck-lock.ts";
 import { writeManifest } from "../manifest/write.ts";
 import { exportFile, exportTree, OUTPUTS, type OutputDef, type OutputName } from "./outputs.ts";
+import { vmxPathFor, vmxText } from "../formats/vmx.ts";
 import { preflight, prepare } from "./prepare.ts";
 import { runSteps, selectRun, type StepResult } from "./runner.ts";
 
@@ -58,6 +60,15 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
     const outputs: BuildResult["outputs"] = [];
     for (const format of formats) {
       const def: OutputDef = OUTPUTS[format];
+      if (def.perFlavour) {
+        for (const st of steps.filter((s) => s.key.startsWith(`${def.step}:`) && built.has(s.key))) {
+          const name = def.name(loaded.deck.name, st.key.slice(def.step.length + 1));
+          const path = await exportFile(`${store.outDir(st.id)}/${def.file}`, resolve(o.outDir), name);
+          if (format === "vmdk") await writeVmx(path);
+          outputs.push({ format, path });
+        }
+        continue;
+      }
       if (!built.has(def.step)) continue;
       const st = steps.find((s) => s.key === def.step);
       if (!st) throw new UserError(`output ${format}: this deck's plan has no ${def.step} step`);
@@ -91,4 +102,12 @@ export async function build(o: BuildOptions): Promise<BuildResult> {
   } finally {
     await unlock();
   }
+}
+
+/** VMware opens a vmdk as a VM through a .vmx beside it (written whole, via a temp name). */
+async function writeVmx(vmdk: string): Promise<void> {
+  const vmx = vmxPathFor(vmdk);
+  const text = vmxText({ displayName: basename(vmx, ".vmx"), vmdk: basename(vmdk), memoryMiB: 1024, cpus: 2 });
+  await writeFile(`${vmx}.tmp`, text);
+  await rename(`${vmx}.tmp`, vmx);
 }

@@ -7,9 +7,11 @@ export interface OutputDef {
   summary: string;
   step: string;
   file: string;
-  name: (deck: string) => string;
+  name: (deck: string, flavour?: string) => string;
   /** The output is a directory tree (placed with exportTree), not one file. */
   dir?: true;
+  /** One file per installable flavour, from the steps `<step>:<flavour>`. */
+  perFlavour?: true;
 }
 
 /**
@@ -17,14 +19,53 @@ export interface OutputDef {
  * A USB stick takes the hybrid ISO as it is (`dd` or `livedeck usb write`).
  */
 export const OUTPUTS = {
-  iso: { summary: "hybrid BIOS+UEFI ISO for DVD and USB", step: "iso", file: "livedeck.iso", name: (d) => `${d}.iso` },
-  usb: { summary: "the same hybrid ISO, to write to a USB stick", step: "iso", file: "livedeck.iso", name: (d) => `${d}.iso` },
+  iso: {
+    summary: "hybrid BIOS+UEFI ISO for DVD and USB",
+    step: "iso",
+    file: "livedeck.iso",
+    name: (d) => `${d}.iso`,
+  },
+  usb: {
+    summary: "the same hybrid ISO, to write to a USB stick",
+    step: "iso",
+    file: "livedeck.iso",
+    name: (d) => `${d}.iso`,
+  },
   pxe: {
-    summary: "a directory for a TFTP server's root: GRUB network images (BIOS, UEFI), Xen, dom0 and the guests' files",
+    summary:
+      "a directory for a TFTP server's root: GRUB network images (BIOS, UEFI), Xen, dom0 and the guests' files",
     step: "pxe",
     file: "tree",
     name: (d) => `${d}-pxe`,
     dir: true,
+  },
+  raw: {
+    summary: "per installable flavour, a raw disk image of it installed as a standalone OS (BIOS and UEFI)",
+    step: "raw",
+    file: "disk.raw",
+    name: (d, f) => `${d}-${f}.raw`,
+    perFlavour: true,
+  },
+  qcow2: {
+    summary: "the raw disk as qcow2 (QEMU/KVM, libvirt, Proxmox)",
+    step: "qcow2",
+    file: "disk.qcow2",
+    name: (d, f) => `${d}-${f}.qcow2`,
+    perFlavour: true,
+  },
+  vmdk: {
+    summary: "the raw disk as stream-optimized vmdk (VMware), with a .vmx beside it that opens it as a VM",
+    step: "vmdk",
+    file: "disk.vmdk",
+    name: (d, f) => `${d}-${f}.vmdk`,
+    perFlavour: true,
+  },
+  vdi: {
+    summary: "the raw disk as vdi (VirtualBox)",
+    step: "vdi",
+    file: "disk.vdi",
+    name: (d, f) => `${d}-${f}.vdi`,
+    perFlavour: true,
   },
 } as const satisfies Record<string, OutputDef>;
 

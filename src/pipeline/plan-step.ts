@@ -24,6 +24,8 @@ export interface PlanSettings {
   append: string;
   /** Outputs to make (`build --format`); default the deck's `outputs`. Steps only some outputs need follow them. */
   outputs?: readonly string[];
+  /** `livedeck install`: plan this flavour's install roots (src/pipeline/plan-install.ts). */
+  install?: { flavour: string; xen: boolean };
 }
 
 /** A step of `name` with its options checked against the stage's schema. */

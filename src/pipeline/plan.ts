@@ -5,6 +5,7 @@ import { closest } from "../deck/suggest.ts";
 import { menuVars } from "../formats/grub-menu.ts";
 import { guestMemory } from "../formats/xl-config.ts";
 import { planGuests } from "./plan-guests.ts";
+import { planInstall } from "./plan-install.ts";
 import { PROJECT_ROOT, step, type PlanSettings, type Step } from "./plan-step.ts";
 
 export { PROJECT_ROOT, type PlanSettings, type Step } from "./plan-step.ts";
@@ -22,6 +23,10 @@ export const DOM0_PACKAGES = [
   "udhcpd",
   "dnsmasq-base",
   "zstd",
+  // the guests' outside access (net-up: masquerade) and livedeck.keymap (loadkeys, console-data's maps)
+  "nftables",
+  "kbd",
+  "console-data",
 ];
 
 /**
@@ -86,6 +91,7 @@ export function planSteps(loaded: LoadedDeck, s: PlanSettings): Step[] {
       .reduce((sum, g) => sum + guestMemory(g, loaded.flavours.get(g.flavour)!.flavour), 0);
     steps.push(step("pxe", "pxe", { menu: isoMenu, guestsMemoryMiB }, { dom0: "dom0-initrd", guests: guests.medium }));
   }
+  steps.push(...planInstall(loaded, s, s.outputs ?? deck.outputs));
   return steps;
 }
 

@@ -21,6 +21,8 @@ export interface PrepareOptions {
   resolve?: ReadonlySet<string>;
   /** Outputs to make; default the deck's. */
   formats?: readonly string[];
+  /** `livedeck install`: also plan this flavour's install roots. */
+  install?: { flavour: string; xen: boolean };
 }
 
 export interface Prepared {
@@ -54,7 +56,7 @@ export async function prepare(o: PrepareOptions): Promise<Prepared> {
   const mirror = await resolveMirror(loaded.deck.mirror, loaded.dir);
   const lock = await readDeckLock(loaded.file, loaded.deck.suite);
   const epoch = epochFromEnv(process.env, lock.lock?.epoch);
-  const planned = planSteps(loaded, { mirror, epoch, append: o.append ?? "", outputs: o.formats });
+  const planned = planSteps(loaded, { mirror, epoch, append: o.append ?? "", outputs: o.formats, install: o.install });
   const raw = applyLock(planned, lock.lock, o.resolve);
   const pkgs = raw.flatMap((s) => s.stage.tools.map((t) => TOOLS[t].pkg));
   const steps = await resolveIds(raw, await packageVersions(pkgs));

@@ -15,6 +15,17 @@ export interface HostForward {
   guest: number;
 }
 
+/**
+ * A service the VM reaches at IP:PORT on QEMU's user-mode network (say 10.0.2.100:80) that is a
+ * host command run per connection, its stdin and stdout the connection (QEMU's guestfwd cmd:).
+ * restrict=on still allows it: tests give the VM an "outside" server that never leaves the host.
+ */
+export interface GuestForward {
+  ip: string;
+  port: number;
+  command: string;
+}
+
 export interface QemuOptions {
   /** The ISO (a hybrid ISO is also the USB stick image), or with media "pxe" the PXE tree's directory. */
   medium: string;
@@ -31,9 +42,11 @@ export interface QemuOptions {
   /** File QEMU writes the second serial port to: dom0's /dev/ttyS1, the boot-marker channel. */
   eventsFile: string;
   /** User-mode networking (restrict=on); false for no NIC (not with media "pxe"). */
-  net?: false | { hostfwd?: readonly HostForward[] };
+  net?: false | { hostfwd?: readonly HostForward[]; guestfwd?: readonly GuestForward[] };
   /** Unix socket for QMP (screendumps). */
   qmpSocket?: string;
+  /** Raw disk images attached as virtio disks (vda, vdb, … in dom0): install targets in tests. */
+  disks?: readonly string[];
 }
 
 /** QEMU splits option values on commas; a literal comma is written twice. */
@@ -41,7 +54,7 @@ export function qemuValue(s: string): string {
   return s.replace(/,/g, ",,");
 }
 
-function firmwareArgv(o: QemuOptions): string[] {
+export function firmwareArgv(o: Pick<QemuOptions, "firmware" | "ovmfVars">): string[] {
   if (o.firmware === "bios") return [];
   if (!o.ovmfVars) throw new Error("qemuArgv: firmware uefi needs ovmfVars (a private copy of OVMF_VARS)");
   // prettier-ignore
@@ -71,7 +84,10 @@ function mediaArgv(o: QemuOptions): string[] {
 }
 
 function netArgv(o: QemuOptions): string[] {
-  const fwd = (o.net ? (o.net.hostfwd ?? []) : []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`);
+  const fwd = [
+    ...(o.net ? (o.net.hostfwd ?? []) : []).map((f) => `,hostfwd=tcp:127.0.0.1:${f.host}-:${f.guest}`),
+    ...(o.net ? (o.net.guestfwd ?? []) : []).map((f) => `,guestfwd=tcp:${f.ip}:${f.port}-cmd:${qemuValue(f.command)}`),
+  ];
   if (o.media === "pxe") {
     if (o.net === false) throw new Error("qemuArgv: a PXE boot needs the NIC");
     // QEMU's DHCP names the firmware's GRUB image; its TFTP server serves the tree. restrict=on
@@ -105,6 +121,7 @@ export function qemuArgv(o: QemuOptions): string[] {
     "-no-reboot",
     ...firmwareArgv(o),
     ...mediaArgv(o),
+    ...(o.disks ?? []).flatMap((d) => ["-drive", `if=virtio,format=raw,file=${qemuValue(d)}`]),
     "-serial", "stdio",
     "-serial", `file:${o.eventsFile}`, // the legacy `file:` form takes the rest verbatim
     ...netArgv(o),

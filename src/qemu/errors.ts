@@ -9,9 +9,13 @@ export interface BootLogs {
   qemu: string;
 }
 
+/** Console lines a BootFailed's message carries, for reports that show only the message (CI logs). */
+const MESSAGE_TAIL = 15;
+
 /**
- * A booted medium did not show what was expected. Exit code 1, like a failed build; the message is
- * one line and `tail` holds the last console lines the person needs to see why.
+ * A booted medium did not show what was expected. Exit code 1, like a failed build; `detail` is
+ * one line and `tail` holds the last console lines the person needs to see why. The message is the
+ * detail plus the end of that tail, so a test runner's report of the error alone says why too.
  */
 export class BootFailed extends Error {
   /** Where the whole console, events and QEMU stderr were written (set by the boot session). */
@@ -29,16 +33,18 @@ export class BootFailed extends Error {
     readonly tail: readonly string[],
     /** Seconds since QEMU started. */
     readonly seconds: number,
-    detail: string,
+    /** One line: what was awaited and what happened instead. */
+    readonly detail: string,
   ) {
-    super(detail);
+    const shown = tail.slice(-MESSAGE_TAIL);
+    super(shown.length ? [detail, `last ${shown.length} console lines:`, ...shown.map((l) => `  | ${l}`)].join("\n") : detail);
     this.name = "BootFailed";
   }
 }
 
 /** The lines a person sees for a failed boot: message, console tail, QEMU's complaint, log paths. */
 export function formatBootFailure(e: BootFailed): string {
-  const out = [e.message, `last ${e.tail.length} console lines:`, ...e.tail.map((l) => `  | ${l}`)];
+  const out = [e.detail, `last ${e.tail.length} console lines:`, ...e.tail.map((l) => `  | ${l}`)];
   if (e.qemuStderr) out.push("QEMU said:", ...e.qemuStderr.split("\n").map((l) => `  | ${l}`));
   if (e.logs) out.push(`logs: ${e.logs.console} ${e.logs.events} ${e.logs.qemu}`);
   return out.join("\n");

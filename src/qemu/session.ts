@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { requireTools } from "../tools/doctor.ts";
 import type { ToolName } from "../tools/registry.ts";
 import { checkAppend, mediumWithAppend } from "./append.ts";
-import { OVMF_VARS, qemuArgv, type Accel, type HostForward } from "./argv.ts";
+import { OVMF_VARS, qemuArgv, type Accel, type GuestForward, type HostForward } from "./argv.ts";
 import {
   checkAccel,
   checkDom0Fits,
@@ -41,6 +41,10 @@ export interface SessionOptions {
   /** false: no NIC. Default: user-mode e1000 with restrict=on. */
   net?: boolean;
   hostfwd?: readonly HostForward[];
+  /** Host commands the VM reaches as servers on QEMU's user-mode network (argv.ts GuestForward). */
+  guestfwd?: readonly GuestForward[];
+  /** Raw disk images attached as virtio disks (install targets). */
+  disks?: readonly string[];
   /** Each cleaned line as it arrives (a -v view, or a test's own check). */
   onLine?(source: Source, text: string): void;
   /** Raw console bytes as they arrive (an attached terminal). */
@@ -103,8 +107,9 @@ export async function startBoot(o: SessionOptions): Promise<BootSession> {
     accel: o.accel,
     cpu: o.cpu,
     eventsFile: logs.events,
-    net: o.net === false ? false : { hostfwd: o.hostfwd },
+    net: o.net === false ? false : { hostfwd: o.hostfwd, guestfwd: o.guestfwd },
     qmpSocket,
+    disks: o.disks?.map((d) => resolve(d)),
   });
   const expecter = new Expecter();
   const line = (source: Source) => (raw: string) => {

@@ -116,7 +116,7 @@ export function mediumFiles(o: GuestsMediumOptions): MediumFile[] {
 
 export default defineStage({
   name: "guests-medium",
-  version: 2,
+  version: 3,
   summary:
     "the guests' part of the medium: kernel, initrd, layer images once each, xl configs, guest list, dom0 network config",
   options: GuestsMediumOptions,

@@ -1,4 +1,6 @@
 import type { Stage } from "../pipeline/stage.ts";
+import convert from "./convert.ts";
+import disk from "./disk.ts";
 import dom0Initrd from "./dom0-initrd.ts";
 import guestInitrd from "./guest-initrd.ts";
 import guestsMedium from "./guests-medium.ts";
@@ -28,5 +30,7 @@ export const STAGES: Record<string, Stage> = {
   menu,
   iso,
   pxe,
+  disk,
+  convert,
 };
 export type StageName = string;

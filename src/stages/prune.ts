@@ -15,6 +15,9 @@ export const DOM0_MODULES = [
   ...["xenfs", "xen-evtchn", "xen-gntdev", "xen-gntalloc", "xen-privcmd", "xen-blkback", "xen-netback"],
   // guest networking and guest/medium filesystems
   ...["bridge", "dummy", "overlay", "squashfs", "loop", "isofs", "zstd"],
+  // the guests' outside access: masquerade on the PC's NIC (net-up). libcrc32c (conntrack, nf_tables)
+  // loads its checksum through the crypto API, a softdep modules.dep does not list
+  ...["nft_chain_nat", "nft_masq", "crc32c_generic"],
   // the boot medium: CD (SATA or PIIX IDE), USB stick, virtio disks of VMs
   ...["sr_mod", "cdrom", "ahci", "libahci", "ata_piix", "ata_generic", "sd_mod", "usb-storage", "uas"],
   ...["xhci-pci", "ehci-pci", "ohci-pci", "uhci-hcd", "usbhid", "hid-generic"],
@@ -77,6 +80,11 @@ export const PRUNE_RULES: readonly PruneRule[] = [
   // iconv's charset modules: glibc converts UTF-8, ASCII and Latin-1 without them
   { name: "gconv", remove: ["usr/lib/*-linux-gnu/gconv/*.so"] },
   { name: "dpkg-info", remove: ["var/lib/dpkg/info/*.{md5sums,symbols}"] },
+  // livedeck.keymap needs the PC keymaps (i386) only; the console keeps the kernel's built-in font
+  {
+    name: "console-data",
+    remove: ["usr/share/consolefonts/**", "usr/share/consoletrans/**", "usr/share/keymaps/{amiga,atari,mac,ppc,sun}/**"],
+  },
 ];
 
 /** The rule that drops every module of `modulesDir` (e.g. "usr/lib/modules/6.1.0-1-amd64") not in `keep`. */

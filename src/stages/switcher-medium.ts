@@ -19,8 +19,11 @@ export const RUNTIME_IMAGE = "node.squashfs";
 /** Files of the output's switcher/ dir, as they go below livedeck/switcher/ on the medium. */
 export const SWITCHER_FILES = [BUNDLE_FILE, ...TERMINFO_FILES.map((f) => `usr/${f}`), RUNTIME_IMAGE];
 
-/** The bundle's sources: a change to them re-runs this stage. */
-const SOURCES = [join(import.meta.dirname, "..", "switcher"), join(import.meta.dirname, "..", "dom0")];
+/**
+ * The bundle's sources: a change to them re-runs this stage. The install broker brings in the
+ * installer (src/install) and what it runs tools with (src/tools, src/errors.ts).
+ */
+const SOURCES = ["switcher", "dom0", "install", "tools", "errors.ts"].map((p) => join(import.meta.dirname, "..", p));
 
 const options = z
   .object({

@@ -1,8 +1,17 @@
+import type { Broker } from "../dom0/broker/broker.ts";
 import { printableLog } from "../dom0/console-log.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
 import { Xl } from "../dom0/xl.ts";
 import { runAction, type ActionContext } from "./actions.ts";
 import { frame } from "./frame.ts";
+import {
+  dialogLines,
+  installKey,
+  installStatus,
+  openDialog,
+  type InstallDialog,
+  type InstallEffect,
+} from "./install-dialog.ts";
 import { confirmDestroy, handleKey, INITIAL_UI, type Effect, type UiState } from "./keys.ts";
 import { rows, type Activity, type OpKind, type World } from "./model.ts";
 import { EMPTY_WORLD, Poller, type Dom0Io, type PollConfig } from "./poll.ts";
@@ -23,6 +32,8 @@ export interface ControllerOptions {
   /** Shows a graphical guest's desktop full-screen until the person leaves it (Ctrl-Q). */
   viewArgv: (name: string) => string[];
   shellArgv: string[];
+  /** dom0's install broker: guests' install requests are answered here. None in demo mode. */
+  broker?: Broker;
 }
 
 /** Never refresh more often than this, however often xenstore changes. */
@@ -47,6 +58,10 @@ export class Controller {
   private quit!: () => void;
   readonly done = new Promise<void>((resolve) => (this.quit = resolve));
   attached = false;
+  /** The install request on screen, if any. */
+  installDialog: InstallDialog | null = null;
+  /** Jobs the person put off (Esc): not opened again by themselves, `i` shows them. */
+  private readonly putOff = new Set<number>();
 
   constructor(private readonly o: ControllerOptions) {
     this.poller = new Poller(o.io, o.poll);
@@ -69,6 +84,13 @@ export class Controller {
       width: this.o.view.width(),
       nowMs: this.o.io.now(),
     });
+    const broker = this.o.broker;
+    if (broker) {
+      const job = this.installDialog && broker.jobs().find((j) => j.id === this.installDialog!.jobId);
+      f.dialog = job ? dialogLines(job, this.installDialog!, this.o.view.width() - 4) : null;
+      const busy = installStatus(broker.jobs());
+      if (busy) f.status = busy.slice(0, this.o.view.width());
+    }
     this.o.view.render(f);
   }
 
@@ -82,6 +104,58 @@ export class Controller {
     this.timers.push(setInterval(() => void this.refresh(false), this.o.pollMs));
     this.timers.push(setInterval(() => this.draw(), 1_000));
     this.stopWatch = this.o.io.watch?.("/local/domain", () => void this.refresh(false));
+    const broker = this.o.broker;
+    if (broker) {
+      broker.onChange(() => void this.installChanged());
+      // requests written before the switcher (re)started
+      for (const d of this.world.domains) if (d.id !== 0) void broker.onRequest(d.id);
+    }
+  }
+
+  /** A job appeared or moved on: show the oldest waiting one unless something else is on screen. */
+  private async installChanged(): Promise<void> {
+    const broker = this.o.broker!;
+    const d = this.installDialog;
+    if (d && !broker.waiting().some((j) => j.id === d.jobId)) this.installDialog = null;
+    if (!this.installDialog && !this.attached) {
+      const next = broker.waiting().find((j) => !this.putOff.has(j.id));
+      if (next) await this.showInstall(next.id);
+    }
+    this.draw();
+  }
+
+  private async showInstall(jobId: number): Promise<void> {
+    const broker = this.o.broker!;
+    const job = broker.waiting().find((j) => j.id === jobId);
+    if (!job) return;
+    try {
+      this.installDialog = openDialog(job, await broker.disks(jobId));
+    } catch (e) {
+      this.o.view.log(`error: cannot list the disks: ${(e as Error).message}`);
+      return;
+    }
+    this.draw();
+  }
+
+  private async runInstall(effect: InstallEffect): Promise<void> {
+    const broker = this.o.broker!;
+    switch (effect.kind) {
+      case "say":
+        return this.o.view.log(effect.text);
+      case "later":
+        this.putOff.add(effect.jobId);
+        return this.o.view.log("install request kept waiting: i shows it again");
+      case "decline":
+        this.o.view.log("install request declined");
+        return broker.decline(effect.jobId);
+      case "install": {
+        const why = await broker.confirm(effect.jobId, effect.disk);
+        if (why) {
+          this.o.view.log(`cannot install: ${why}`);
+          return this.showInstall(effect.jobId);
+        }
+      }
+    }
   }
 
   stop(): void {
@@ -102,6 +176,7 @@ export class Controller {
     this.world = world;
     for (const e of errors) if (!this.lastErrors.has(e)) this.o.view.log(`error: ${e}`);
     this.lastErrors = new Set(errors);
+    this.o.broker?.prune(new Set(world.domains.map((d) => d.id)));
     this.draw();
   }
 
@@ -109,6 +184,21 @@ export class Controller {
     // Keys that reach the switcher while a guest's console has the terminal are stale (the second
     // event of the Enter that attached, keys read just before the hand-over): never replayed.
     if (this.attached) return;
+    if (this.o.broker && !this.ui.confirm && this.ui.logOf === null) {
+      if (this.installDialog) {
+        const { dialog, effect } = installKey(this.installDialog, k);
+        this.installDialog = dialog;
+        this.draw();
+        if (effect) void this.runInstall(effect);
+        return;
+      }
+      if (k === "i") {
+        const job = this.o.broker.waiting()[0];
+        if (!job) this.o.view.log("no install request waiting");
+        else void this.showInstall(job.id);
+        return;
+      }
+    }
     const { ui, effect } = handleKey(this.ui, k, {
       rows: this.rows(),
       busy: new Set(this.ops.keys()),
@@ -195,7 +285,9 @@ export class Controller {
       return await this.o.view.runInTerminal(argv, { captureStderr, onExit: () => (this.attached = false) });
     } finally {
       this.attached = false;
-      this.draw();
+      // an install request that came while the console had the terminal shows now
+      if (this.o.broker) void this.installChanged();
+      else this.draw();
     }
   }
 

@@ -1,3 +1,4 @@
+import type { DialogLine } from "./install-dialog.ts";
 import { HELP, type UiState } from "./keys.ts";
 import { headerLine, tableHeader, tableLine, type Activity, type Row, type World } from "./model.ts";
 
@@ -11,6 +12,8 @@ export interface Frame {
   status: string;
   help: string;
   confirm: string | null;
+  /** A guest's install request being answered (install-dialog.ts), drawn over the list. */
+  dialog?: DialogLine[] | null;
 }
 
 export function frame(

@@ -1,7 +1,10 @@
 import { existsSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { Broker } from "../dom0/broker/broker.ts";
+import { dom0BrokerIo, watchRequests } from "../dom0/broker/dom0-io.ts";
 import { spawnRunner } from "../dom0/run.ts";
+import { install } from "../install/install.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
 import { CONSOLE_LOG_DIR, Xl } from "../dom0/xl.ts";
 import { Controller } from "./controller.ts";
@@ -108,6 +111,11 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
   const sized = process.stdout.isTTY ? ensureTerminalSize() : null;
   const ui = createScreen();
   if (sized) ui.view.log(sized);
+  // guests' install requests (src/dom0/broker): only against the real dom0
+  const broker = demo
+    ? undefined
+    : new Broker(dom0BrokerIo({ run: spawnRunner, mediumDir: o.mediumDir, install, log: (l) => ui.view.log(l) }));
+  const stopRequests = broker ? watchRequests((domid) => void broker.onRequest(domid)) : undefined;
   const controller = new Controller({
     io: demo?.io ?? dom0Io(),
     poll: {
@@ -124,6 +132,7 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     shellArgv: demo
       ? demoConsoleArgv("dom0-shell")
       : [existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh", "-l"],
+    broker,
   });
   ui.onKey((k) => controller.key(k));
   ui.onLogClosed(() => controller.closeLog());
@@ -137,6 +146,7 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     if (!demo) normalPriority();
     await controller.done;
   } finally {
+    stopRequests?.();
     controller.stop();
     ui.destroy();
   }

@@ -77,6 +77,14 @@ export function createScreen(opts: { terminal?: string } = {}): SwitcherScreen {
     top: "center",
     style: { inverse: true },
   });
+  const dialog = blessed.box({
+    parent: screen,
+    hidden: true,
+    left: "center",
+    top: "center",
+    border: { type: "line" },
+    tags: true,
+  });
   const viewer = blessed.box({
     parent: screen,
     hidden: true,
@@ -128,6 +136,23 @@ export function createScreen(opts: { terminal?: string } = {}): SwitcherScreen {
       confirm.show();
       confirm.setFront();
     } else confirm.hide();
+    if (f.dialog?.length) {
+      const w = Math.min((screen.width as number) - 2, Math.max(...f.dialog.map((l) => l.text.length)) + 4);
+      dialog.width = w;
+      dialog.height = f.dialog.length + 2;
+      dialog.setContent(
+        f.dialog
+          .map((l) => {
+            const t = blessed.escape(l.text.slice(0, w - 3));
+            if (l.selected) return `{inverse}${t}{/inverse}`;
+            return l.dim ? `{gray-fg}${t}{/gray-fg}` : t;
+          })
+          .join("\n"),
+      );
+      dialog.show();
+      dialog.setFront();
+      if (f.confirm) confirm.setFront();
+    } else dialog.hide();
     screen.render();
   }
 

@@ -42,8 +42,16 @@ export async function inTree(root: string, rel: string): Promise<string | null> 
   return join(root, rel);
 }
 
-/** Runs `fn` with /proc, /sys, /dev/pts and /dev/shm mounted in `root`; always unmounts. */
-export async function withChrootMounts<T>(root: string, exec: Exec, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs `fn` with /proc, /sys, /dev/pts and /dev/shm mounted in `root`; always unmounts. `root` may
+ * itself be a mount point when `rootIsMount` (the installer's new root filesystem).
+ */
+export async function withChrootMounts<T>(
+  root: string,
+  exec: Exec,
+  fn: () => Promise<T>,
+  rootIsMount = false,
+): Promise<T> {
   const mounted: string[] = [];
   try {
     for (const m of CHROOT_MOUNTS) {
@@ -58,7 +66,7 @@ export async function withChrootMounts<T>(root: string, exec: Exec, fn: () => Pr
   } finally {
     // lazy: a daemon the script left running must not keep the tree mounted
     for (const dir of mounted.reverse()) await exec(["umount", "--lazy", dir]).catch(() => undefined);
-    const left = await mountsUnder(root);
+    const left = (await mountsUnder(root)).filter((m) => !(rootIsMount && m === root));
     if (left.length)
       throw new Error(`chroot: still mounted after the step, not deleting: ${left.join(", ")}`);
   }

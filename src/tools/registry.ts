@@ -43,6 +43,16 @@ export const TOOLS = {
   unshare: { pkg: "util-linux", why: "keep mmdebstrap's chroot mounts private to it" },
   "apt-get": { pkg: "apt", why: "read the mirror's package index for the deck's lock" },
   "apt-helper": { pkg: "apt", why: "decompress the mirror's package index", path: "/usr/lib/apt/apt-helper" },
+  sfdisk: { pkg: "fdisk", why: "install: partition the target disk (GPT)" },
+  wipefs: { pkg: "util-linux", why: "install: leave a failed target empty" },
+  "mkfs.ext4": { pkg: "e2fsprogs", why: "install: the root filesystem" },
+  "mkfs.vfat": { pkg: "dosfstools", why: "install: the EFI system partition" },
+  mcopy: { pkg: "mtools", why: "install: put GRUB's EFI image on the EFI system partition" },
+  mmd: { pkg: "mtools", why: "install: make the EFI system partition's directories" },
+  "grub-mkimage": { pkg: "grub-common", why: "install: GRUB's BIOS and UEFI boot images" },
+  debugfs: { pkg: "e2fsprogs", why: "tests: read an installed root filesystem without mounting it" },
+  blkid: { pkg: "util-linux", why: "tests: probe an installed disk's filesystems" },
+  mdir: { pkg: "mtools", why: "tests: list an installed disk's EFI system partition" },
   lb: { pkg: "live-build", why: "build the peer live ISO the peers benchmark compares with" },
 } as const satisfies Record<string, { pkg: string; why: string; path?: string }>;
 

@@ -31,6 +31,11 @@ beforeAll(async () => {
   await writeFile(join(dir, "zoneinfo/Europe/Fake"), "not a zone file\n");
   await mkdir(join(dir, "locale/C.utf8"), { recursive: true });
   await mkdir(join(dir, "locale/de_DE.utf8"), { recursive: true });
+  // console-data's layout: /usr/share/keymaps/i386/<family>/<name>.kmap.gz
+  await mkdir(join(dir, "keymaps/i386/qwertz"), { recursive: true });
+  await mkdir(join(dir, "keymaps/i386/azerty"), { recursive: true });
+  await writeFile(join(dir, "keymaps/i386/qwertz/de.kmap.gz"), "");
+  await writeFile(join(dir, "keymaps/i386/azerty/fr-latin1.kmap.gz"), "");
 });
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -45,7 +50,7 @@ interface Parsed {
 async function parse(shell: string[], cmdline: string): Promise<Parsed> {
   const out = join(dir, `params-${shell.join("-")}`);
   const r = await execa(shell[0]!, [...shell.slice(1), PARAMS, cmdline], {
-    env: { LIVEDECK_ZONEINFO: join(dir, "zoneinfo"), LIVEDECK_LOCALES: join(dir, "locale"), LIVEDECK_PARAMS: out },
+    env: { LIVEDECK_ZONEINFO: join(dir, "zoneinfo"), LIVEDECK_LOCALES: join(dir, "locale"), LIVEDECK_KEYMAPS: join(dir, "keymaps"), LIVEDECK_PARAMS: out },
     reject: false,
   });
   expect(r.stderr).toBe("");
@@ -84,6 +89,7 @@ const DEFAULTS = {
   nossh: "",
   toram: "",
   lang: "",
+  keymap: "",
   noswitcher: "",
   fetch: "",
   manifest: "",
@@ -146,6 +152,8 @@ const GOOD: [string, Partial<typeof DEFAULTS>][] = [
   ],
   ["livedeck.lang=de_DE.UTF-8", { lang: "de_DE.UTF-8" }],
   ["livedeck.lang=C.UTF-8", { lang: "C.UTF-8" }],
+  ["livedeck.keymap=de", { keymap: "de" }],
+  ["livedeck.keymap=fr-latin1", { keymap: "fr-latin1" }],
   ["livedeck.noswitcher", { noswitcher: "1" }],
   // the PXE menu's line, after GRUB filled in its variables
   [
@@ -215,7 +223,12 @@ const BAD: [string, string][] = [
   ["livedeck.vncpw=abc", "rejected livedeck.vncpw=abc: 6 to 8 characters (VNC reads 8)"],
   ["livedeck.vncpw=pass;word", "rejected livedeck.vncpw=pass;word: letters and digits only"],
   ["livedeck.timezon=Europe/Berlin", "ignored livedeck.timezon=Europe/Berlin: unknown parameter"],
-  ["livedeck.keymap=de", "ignored livedeck.keymap=de: unknown parameter"],
+  ["livedeck.keymap=xx", "rejected livedeck.keymap=xx: keymap xx is not on this medium"],
+  ["livedeck.keymap=../qwertz/de", "rejected livedeck.keymap=../qwertz/de: not a keymap name like de or fr-latin1"],
+  ["livedeck.keymap=-C", "rejected livedeck.keymap=-C: not a keymap name like de or fr-latin1"],
+  ["livedeck.keymap=q*", "rejected livedeck.keymap=q*: not a keymap name like de or fr-latin1"],
+  ["livedeck.keymap", "rejected livedeck.keymap: needs a value (livedeck.keymap=…)"],
+  ["livedeck.keybaord=de", "ignored livedeck.keybaord=de: unknown parameter"],
 ];
 
 describe.each(SHELLS.map((sh) => [sh.join(" "), sh] as const))("params under %s", (_name, shell) => {
@@ -268,7 +281,7 @@ describe.each(SHELLS.map((sh) => [sh.join(" "), sh] as const))("params under %s"
 });
 
 /** Rejected at boot only for what the medium lacks, so their form passes the deck's check. */
-const MEDIUM_ONLY = ["livedeck.timezone=Mars/Olympus", "livedeck.timezone=Europe/Fake", "livedeck.timezone=Europe", "livedeck.lang=fr_FR.UTF-8"];
+const MEDIUM_ONLY = ["livedeck.timezone=Mars/Olympus", "livedeck.timezone=Europe/Fake", "livedeck.timezone=Europe", "livedeck.lang=fr_FR.UTF-8", "livedeck.keymap=xx"];
 
 describe("the deck's boot.params check (src/deck/boot-params.ts) agrees with params on the corpus", () => {
   const words = (cmdline: string) => cmdline.split(" ").filter((w) => w.startsWith("livedeck."));

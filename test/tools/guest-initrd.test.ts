@@ -213,4 +213,10 @@ describe("guest-initrd stage with real zstd, read back with cpio", () => {
     expect(r.stdout).toBe("");
     expect(r.exitCode).toBe(0);
   });
+
+  it("has a livedeck-install that perl compiles", async () => {
+    const r = await execa("perl", ["-c", join(SKEL, "usr/lib/livedeck/livedeck-install")], { reject: false });
+    expect(r.stderr).toMatch(/syntax OK/);
+    expect(r.exitCode).toBe(0);
+  });
 });

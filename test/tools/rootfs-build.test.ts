@@ -1,6 +1,6 @@
 import { execa } from "execa";
 import { existsSync, readdirSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,9 @@ async function stillMounted(under: string): Promise<boolean> {
   return (await mountPoints()).some((m) => m.startsWith(`${under}/`));
 }
 
-const DECK = join(ROOT, "test/fixtures/decks/mini/mini.deck.yaml");
+const FIXTURE = join(ROOT, "test/fixtures/decks/mini");
+// a copy: a build writes the deck's lock file beside it, and the fixture stays as committed
+let DECK = "";
 const STEP = "rootfs:guest-base";
 
 interface BuildJson {
@@ -30,6 +32,8 @@ describe("rootfs stage with real mmdebstrap", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "livedeck-rootfs-"));
+    await cp(FIXTURE, join(dir, "deck"), { recursive: true });
+    DECK = join(dir, "deck", "mini.deck.yaml");
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

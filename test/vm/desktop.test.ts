@@ -11,7 +11,7 @@ import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { parsePpm, pictureStats, type PictureStats } from "../helpers/ppm.ts";
 import { SerialTerm } from "../helpers/serial-term.ts";
-import { select } from "../helpers/switcher-select.ts";
+import { select } from "../helpers/switcher-keys.ts";
 import { rowOf } from "../tools/switcher-tmux.ts";
 
 /**

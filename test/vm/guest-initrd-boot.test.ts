@@ -1,4 +1,3 @@
-import { execa, type ResultPromise } from "execa";
 import { mkdir, mkdtemp, open, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import squashfs from "../../src/stages/squashfs.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { ROOT } from "../helpers/cli.ts";
 import { runStage } from "../helpers/stage-ctx.ts";
+import { Console } from "../helpers/serial-console.ts";
 
 /**
  * The guest initrd and layers booted by plain QEMU (TCG) instead of Xen: the same kernel, /init,
@@ -22,36 +22,6 @@ const DEBS = join(ROOT, ".store-test-debs");
 const MIRROR = "/etc/apt/sources.list.d/debian.sources";
 const EPOCH = 1_700_000_000;
 const QEMU_MODULES = [...GUEST_MODULES, "e1000", "virtio_pci", "virtio_blk"];
-
-/** A QEMU on a serial console: what it printed so far, waiting for a pattern, typing lines. */
-class Console {
-  text = "";
-  readonly proc: ResultPromise;
-  constructor(argv: string[]) {
-    this.proc = execa(argv[0]!, argv.slice(1), { reject: false, stdin: "pipe", buffer: false });
-    this.proc.stdout!.on("data", (b: Buffer) => (this.text += b.toString()));
-    this.proc.stderr!.on("data", (b: Buffer) => (this.text += b.toString()));
-  }
-  async waitFor(re: RegExp, seconds: number, from = 0): Promise<RegExpExecArray> {
-    const end = Date.now() + seconds * 1000;
-    for (;;) {
-      const m = re.exec(this.text.slice(from));
-      if (m) return m;
-      if (Date.now() > end)
-        throw new Error(`no ${re} within ${seconds} s; console tail:\n${this.text.slice(-3000)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  type(line: string): void {
-    this.proc.stdin!.write(`${line}\n`);
-  }
-  async exited(seconds: number): Promise<number | undefined> {
-    const t = setTimeout(() => this.proc.kill("SIGKILL"), seconds * 1000);
-    const r = await this.proc;
-    clearTimeout(t);
-    return r.exitCode;
-  }
-}
 
 async function freePort(): Promise<number> {
   const srv = createServer();

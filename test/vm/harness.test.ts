@@ -117,7 +117,7 @@ describe("verdicts and failures", () => {
     const f = e as BootFailed;
     expect(f.reason).toBe("timeout");
     expect(f.awaited).toBe("LIVEDECK-GUEST-READY never");
-    expect(f.message).toBe("boot failed: no LIVEDECK-GUEST-READY never within 5 s");
+    expect(f.detail).toBe("boot failed: no LIVEDECK-GUEST-READY never within 5 s");
     expect(f.tail).toContain("scenario?");
     expect(f.timeline?.map((x) => x.label)).toContain("dom0 ready");
     expect(await readFile(f.logs!.console, "utf8")).toContain("scenario?");
@@ -130,7 +130,7 @@ describe("verdicts and failures", () => {
     expect(line).toBeInstanceOf(BootFailed);
     expect(line).toMatchObject({
       reason: "test-failed",
-      message: 'boot failed: the medium reported "LIVEDECK-TEST FAIL asked to fail"',
+      detail: 'boot failed: the medium reported "LIVEDECK-TEST FAIL asked to fail"',
     });
     expect(seconds).toBeLessThan(10);
   });
@@ -151,7 +151,7 @@ describe("verdicts and failures", () => {
     const { line } = await scenario("halt", "LIVEDECK-TEST PASS", 120_000);
     expect(line).toMatchObject({
       reason: "qemu-exited",
-      message: "boot failed: QEMU exited (exit code 0) before LIVEDECK-TEST PASS",
+      detail: "boot failed: QEMU exited (exit code 0) before LIVEDECK-TEST PASS",
     });
   });
 });

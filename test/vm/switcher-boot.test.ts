@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { SeenMarker } from "../../src/qemu/expect.ts";
-import { startBoot, type BootSession } from "../../src/qemu/session.ts";
+import { startBoot } from "../../src/qemu/session.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { SerialTerm } from "../helpers/serial-term.ts";
-import { select } from "../helpers/switcher-select.ts";
+import { attach, detach, listShown, run, select, waitMarker } from "../helpers/switcher-keys.ts";
 import { rowOf } from "../tools/switcher-tmux.ts";
 
 /**
@@ -14,62 +13,7 @@ import { rowOf } from "../tools/switcher-tmux.ts";
  * Boot markers keep arriving on the events port while the switcher owns the console.
  */
 const MINUTE = 60_000;
-const GUESTS = ["micro1", "micro2", "deb"]; // flavours/ci.deck.yaml, in deck order
-const CTRL_RIGHT_BRACKET = "\x1d";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitMarker(s: BootSession, pred: (m: SeenMarker) => boolean, what: string, ms: number) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const m = s.expecter.markers.find(pred);
-    if (m) return m;
-    if (Date.now() > end)
-      throw new Error(
-        `no ${what} within ${ms / 1000} s; markers: ${s.expecter.markers.map((x) => x.text).join(" | ")}`,
-      );
-    await sleep(100);
-  }
-}
-
-const listShown = (screen: string) => GUESTS.every((g) => rowOf(screen, g) !== undefined);
-
-/**
- * Enter on the selected guest, then a carriage return every 25 ms until the guest's shell answers
- * with a prompt: the time from the key to the guest's console on the serial line.
- */
-async function attach(s: BootSession, t: SerialTerm, timeoutMs = 60_000): Promise<number> {
-  const from = t.raw.length;
-  const t0 = Date.now();
-  s.send("\r");
-  for (;;) {
-    const hit = t.matchedAt(/[#$] $/m, from);
-    if (hit) return hit.at - t0;
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(`no guest prompt after Enter:\n${JSON.stringify(t.raw.slice(from))}`);
-    s.send("\r");
-    await sleep(Date.now() - t0 > 5_000 ? 1_000 : 25);
-  }
-}
-
-/** Types `cmd` and waits for a line that only its output contains. */
-async function run(s: BootSession, t: SerialTerm, cmd: string, tag: string, ms = 60_000): Promise<string> {
-  const from = t.raw.length;
-  // shellcheck-style: the guest computes $((6*7)), so the typed line never matches.
-  s.send(`${cmd}; echo ${tag}-$((6*7))\r`);
-  const end = Date.now() + ms;
-  while (!t.matchedAt(new RegExp(`${tag}-42`), from)) {
-    if (Date.now() > end) throw new Error(`no ${tag}-42 within ${ms / 1000} s:\n${await t.screen()}`);
-    await sleep(50);
-  }
-  return t.raw.slice(from);
-}
-
-async function detach(s: BootSession, t: SerialTerm): Promise<number> {
-  const t0 = Date.now();
-  s.send(CTRL_RIGHT_BRACKET);
-  await t.waitFor(listShown, "the guest list after Ctrl-]", 60_000);
-  return Date.now() - t0;
-}
 
 describe("the CI deck's medium boots into the console switcher", () => {
   it(

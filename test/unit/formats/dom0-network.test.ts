@@ -28,7 +28,7 @@ describe("dnsmasq config", () => {
 
   it("serves DNS for dom0 and each guest, short and in the livedeck domain, and nothing upstream", () => {
     expect(lines).toEqual(
-      expect.arrayContaining(["no-resolv", "no-hosts", "domain=livedeck", "local=/livedeck/"]),
+      expect.arrayContaining(["resolv-file=/run/livedeck/outside-resolv.conf", "no-hosts", "domain=livedeck", "local=/livedeck/"]),
     );
     expect(lines).toContain("host-record=dom0,dom0.livedeck,livedeck,livedeck.livedeck,172.20.216.1");
     expect(lines).toContain("host-record=micro1,micro1.livedeck,172.20.216.10");

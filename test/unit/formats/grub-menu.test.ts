@@ -147,7 +147,7 @@ describe("renderMenu", () => {
   it("prefixes every path with root", () => {
     const text = renderMenu({ ...vars, root: "(tftp)/livedeck" });
     const paths = text.match(/\S*\/boot\/\S+/g)!;
-    expect(paths.length).toBe((4 + 4) * 3 + 2); // 4 entries, 4 in the options submenu, memtest
+    expect(paths.length).toBe((4 + 8) * 3 + 2); // 4 entries, 8 in the options submenu, memtest
     for (const p of paths) expect(p.startsWith("(tftp)/livedeck/boot/")).toBe(true);
   });
 
@@ -253,6 +253,10 @@ describe("boot parameters in the menu", () => {
         ["noguests", "livedeck.guests=none"],
         ["nossh", "livedeck.nossh"],
         ["aptupdate", "livedeck.aptupdate"],
+        ["netdhcp", "livedeck.net=dhcp"],
+        ["keymap-de", "livedeck.keymap=de"],
+        ["keymap-fr", "livedeck.keymap=fr"],
+        ["keymap-uk", "livedeck.keymap=uk"],
       ].map(([id, arg]) => [
         id,
         `module2 /boot/vmlinuz console=hvc0 livedeck.label=LIVEDECK quiet ${arg} livedeck.timezone=Europe/Berlin livedeck.nossh 'livedeck.rootpw=${hash}' livedeck.guests=a,b`,

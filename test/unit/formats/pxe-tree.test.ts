@@ -62,8 +62,8 @@ describe("the network variant of the menu", () => {
 
   it("gives dom0 the TFTP server and MAC GRUB booted from and the manifest's sha256 instead of the label", () => {
     const lines = net.split("\n").filter((l) => l.trim().startsWith("module2 /boot/vmlinuz"));
-    // demo, verbose, rescue, serial, and the options submenu's four
-    expect(lines).toHaveLength(8);
+    // demo, verbose, rescue, serial, and the options submenu's eight
+    expect(lines).toHaveLength(12);
     for (const l of lines) {
       expect(l).toContain(
         `livedeck.fetch=tftp:$net_default_server livedeck.mac=$net_default_mac livedeck.manifest=${A}`,

@@ -11,7 +11,7 @@ describe("boot --append", () => {
     const out = appendToMenu(cfg, "livedeck.toram livedeck.rootpw=$6$s$h");
     const before = kernelLines(cfg);
     const after = kernelLines(out);
-    expect(after).toHaveLength(8); // demo, verbose, rescue, serial and the 4 options
+    expect(after).toHaveLength(12); // demo, verbose, rescue, serial and the 8 options
     after.forEach((l, i) => expect(l).toBe(`${before[i]} livedeck.toram 'livedeck.rootpw=$6$s$h'`));
     // everything else is untouched
     expect(out.split("\n").filter((l) => !after.includes(l))).toEqual(cfg.split("\n").filter((l) => !before.includes(l)));

@@ -105,6 +105,11 @@ describe("qemuArgv", () => {
       ],
     },
     {
+      name: "guest forwards run a host command per connection; commas in it are doubled",
+      opts: { net: { guestfwd: [{ ip: "10.0.2.100", port: 80, command: "cat /t/a,b" }] } },
+      has: [["-nic", "user,model=e1000,restrict=on,guestfwd=tcp:10.0.2.100:80-cmd:cat /t/a,,b"]],
+    },
+    {
       name: "QMP socket",
       opts: { qmpSocket: "/l/qmp.sock" },
       has: [["-qmp", "unix:/l/qmp.sock,server=on,wait=off"]],
@@ -149,6 +154,15 @@ describe("qemuArgv", () => {
 
   it("refuses UEFI without a private vars copy", () => {
     expect(() => qemuArgv({ ...base, firmware: "uefi" })).toThrow(/ovmfVars/);
+  });
+
+  it("attaches disk images as virtio disks after the medium, commas escaped", () => {
+    const argv = qemuArgv({ ...base, disks: ["/tmp/a.img", "/tmp/b,c.img"] });
+    expect(values(argv, "-drive")).toEqual([
+      "if=none,id=medium,media=cdrom,format=raw,readonly=on,file=/out/demo.iso",
+      "if=virtio,format=raw,file=/tmp/a.img",
+      "if=virtio,format=raw,file=/tmp/b,,c.img",
+    ]);
   });
 
   it("escapes commas", () => {

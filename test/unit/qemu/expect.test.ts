@@ -95,12 +95,15 @@ describe("Expecter", () => {
     const f = e as BootFailed;
     expect(f.reason).toBe("timeout");
     expect(f.awaited).toBe("LIVEDECK-GUEST-READY never");
-    expect(f.message).toBe("boot failed: no LIVEDECK-GUEST-READY never within 5 s");
+    expect(f.detail).toBe("boot failed: no LIVEDECK-GUEST-READY never within 5 s");
     expect(f.tail).toHaveLength(40);
     expect(f.tail[0]).toBe("line 212");
     expect(f.tail.at(-1)).toBe("line 251");
     expect(x.console.last()).toHaveLength(200);
     expect(formatBootFailure(f)).toContain("last 40 console lines:\n  | line 212");
+    // the message alone (all a test report shows) carries the end of the tail
+    expect(f.message).toMatch(/^boot failed: no LIVEDECK-GUEST-READY never within 5 s\nlast 15 console lines:\n  \| line 237\n/);
+    expect(f.message.endsWith("  | line 251")).toBe(true);
   });
 
   it("fails at once on LIVEDECK-TEST FAIL, but not on a typed command that contains it", async () => {
@@ -110,7 +113,7 @@ describe("Expecter", () => {
     x.feed("console", "LIVEDECK-TEST FAIL guest web did not start");
     const e = (await rejection(p)) as BootFailed;
     expect(e.reason).toBe("test-failed");
-    expect(e.message).toBe('boot failed: the medium reported "LIVEDECK-TEST FAIL guest web did not start"');
+    expect(e.detail).toBe('boot failed: the medium reported "LIVEDECK-TEST FAIL guest web did not start"');
     expect(e.seconds).toBe(0);
   });
 
@@ -134,7 +137,7 @@ describe("Expecter", () => {
     vi.advanceTimersByTime(1000);
     const e = (await rejection(p)) as BootFailed;
     expect(e.reason).toBe("panic");
-    expect(e.message).toBe('boot failed: "(XEN) Panic on CPU 0:" while waiting for LIVEDECK-DOM0-READY');
+    expect(e.detail).toBe('boot failed: "(XEN) Panic on CPU 0:" while waiting for LIVEDECK-DOM0-READY');
     expect(e.tail).toContain("(XEN) DOM0: Not enough RAM for DOM0 reservation");
     expect(e.seconds).toBe(1.5);
   });
@@ -154,7 +157,7 @@ describe("Expecter", () => {
     x.feed("events", "LIVEDECK-GUEST-FAILED jeos Failed to set CPUID policy");
     const e = (await rejection(p)) as BootFailed;
     expect(e.reason).toBe("guest-failed");
-    expect(e.message).toContain("LIVEDECK-GUEST-FAILED jeos Failed to set CPUID policy");
+    expect(e.detail).toContain("LIVEDECK-GUEST-FAILED jeos Failed to set CPUID policy");
   });
 
   it("fails when QEMU exits before the marker, after reading its last lines", async () => {
@@ -164,7 +167,7 @@ describe("Expecter", () => {
     x.end("exit code 1");
     const e = (await rejection(p)) as BootFailed;
     expect(e.reason).toBe("qemu-exited");
-    expect(e.message).toBe("boot failed: QEMU exited (exit code 1) before LIVEDECK-DOM0-READY");
+    expect(e.detail).toBe("boot failed: QEMU exited (exit code 1) before LIVEDECK-DOM0-READY");
     expect(e.tail).toEqual(["last words"]);
   });
 
