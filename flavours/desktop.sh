@@ -46,20 +46,26 @@ chmod 0600 "$D/.vnc/passwd"
 start-stop-daemon --start --background --chuid demo --chdir "$D" --exec /usr/bin/Xvnc -- :0 \
 	-rfbport 5900 -geometry 1024x768 -depth 24 -SecurityTypes VncAuth -PasswordFile "$D/.vnc/passwd" \
 	-AlwaysShared -nolisten tcp -desktop "$(hostname)"
-n=0
-until [ -S /tmp/.X11-unix/X0 ]; do
-	n=$((n + 1))
-	[ "$n" -le 600 ] || { echo "vnc: Xvnc did not start" >&2; exit 1; }
-	sleep 0.1
-done
+# Waits go by the clock, not a count of tries: under emulation one try costs a varying share of a second.
+wait_for() { # SECONDS WHAT COMMAND...
+	end=$(($(cut -d. -f1 /proc/uptime) + $1)) what=$2
+	shift 2
+	until "$@" 2>/dev/null; do
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || { echo "vnc: $what not up in time" >&2; exit 1; }
+		sleep 0.2
+	done
+}
+wait_for 120 "Xvnc's display :0" test -S /tmp/.X11-unix/X0
+# by its path: the session's PATH (env -i) has no sbin
 env -i HOME="$D" USER=demo LOGNAME=demo SHELL=/bin/bash DISPLAY=:0 PATH=/usr/local/bin:/usr/bin:/bin \
-	start-stop-daemon --start --background --chuid demo --chdir "$D" --exec "$D/.xsession"
-n=0
-until grep -qx blackbox /proc/[0-9]*/comm 2>/dev/null && bash -c 'exec 3<>/dev/tcp/127.0.0.1/5900' 2>/dev/null; do
-	n=$((n + 1))
-	[ "$n" -le 600 ] || { echo "vnc: the desktop did not come up" >&2; exit 1; }
-	sleep 0.1
-done
-echo "vnc: desktop of $(hostname) on port 5900"
+	/sbin/start-stop-daemon --start --background --chuid demo --chdir "$D" --exec "$D/.xsession"
+# Ready: the window manager manages the screen (Blackbox sets the EWMH check window once it does)
+# and the VNC port accepts.
+desktop() {
+	DISPLAY=:0 xprop -root _NET_SUPPORTING_WM_CHECK | grep -q 'window id' &&
+		bash -c 'exec 3<>/dev/tcp/127.0.0.1/5900'
+}
+wait_for 300 "the desktop (Blackbox on :0)" desktop
+echo "vnc: desktop of $(hostname) on port 5900 at $(cut -d' ' -f1 /proc/uptime) s"
 SERVICE
 chmod 0755 /etc/init.d/vnc

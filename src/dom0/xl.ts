@@ -46,9 +46,12 @@ export class Xl {
     return parseXlUptime(await runOk(this.run, ["xl", "uptime"], opts));
   }
 
-  /** Cold boot from an xl config (xl daemonizes once the domain is built and its devices are up). */
-  async create(configPath: string, opts?: RunOptions): Promise<void> {
-    await runOk(this.run, ["xl", "create", configPath], opts);
+  /**
+   * Cold boot from an xl config (xl daemonizes once the domain is built and its devices are up);
+   * `override` is a `key="value"` line xl applies after the file's (dom0's guest-extra).
+   */
+  async create(configPath: string, opts?: RunOptions, override?: string | null): Promise<void> {
+    await runOk(this.run, ["xl", "create", configPath, ...(override ? [override] : [])], opts);
   }
 
   async pause(name: string, opts?: RunOptions): Promise<void> {

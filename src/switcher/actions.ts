@@ -21,6 +21,8 @@ export interface ActionContext {
   askDestroy: (name: string, waitedS: number) => void;
   /** The guest's xl config on the medium (restart starts it again from there). */
   configOf: (name: string) => string | null;
+  /** The `extra="…"` override that hands this boot's guest parameters to a guest (guests-up does the same). */
+  extraFor: (configPath: string) => Promise<string | null>;
   /** Runs a follow-up effect (restart = shutdown, then start). */
   start: (e: Effect) => Promise<void>;
 }
@@ -78,7 +80,7 @@ async function perform(
     case "start":
       ctx.log(`${name}: cold boot from ${effect.configPath}`);
       try {
-        await ctx.xl.create(effect.configPath, { signal });
+        await ctx.xl.create(effect.configPath, { signal }, await ctx.extraFor(effect.configPath));
       } catch (e) {
         // A cancelled create can leave a half-built domain behind.
         if (signal.aborted) await ctx.xl.destroy(name).catch(() => undefined);

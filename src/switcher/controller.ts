@@ -1,5 +1,6 @@
 import type { Broker } from "../dom0/broker/broker.ts";
 import { printableLog } from "../dom0/console-log.ts";
+import { runOk } from "../dom0/run.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
 import { Xl } from "../dom0/xl.ts";
 import { runAction, type ActionContext } from "./actions.ts";
@@ -29,6 +30,8 @@ export interface ControllerOptions {
   /** Backstop refresh period; a xenstore watch and our own actions refresh sooner. */
   pollMs: number;
   consoleArgv: (name: string) => string[];
+  /** dom0's guest-extra for a config: the boot parameters a guest gets (none in demo mode). */
+  guestExtraArgv?: (configPath: string) => string[];
   /** Shows a graphical guest's desktop full-screen until the person leaves it (Ctrl-Q). */
   viewArgv: (name: string) => string[];
   shellArgv: string[];
@@ -273,6 +276,10 @@ export class Controller {
         this.draw();
       },
       configOf: (name) => this.rows().find((r) => r.name === name)?.configPath ?? null,
+      extraFor: async (configPath) => {
+        const argv = this.o.guestExtraArgv?.(configPath);
+        return argv ? (await runOk(this.o.io.run, argv)).trim() || null : null;
+      },
       start: (e) => this.run(e),
     };
   }

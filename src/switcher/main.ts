@@ -129,6 +129,7 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     pollMs: o.pollMs,
     consoleArgv: demo ? demoConsoleArgv : Xl.consoleArgv,
     viewArgv: demo ? demoConsoleArgv : (name) => ["vnc-view", name, o.mediumDir],
+    ...(demo ? {} : { guestExtraArgv: (config: string) => ["guest-extra", config] }),
     shellArgv: demo
       ? demoConsoleArgv("dom0-shell")
       : [existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh", "-l"],

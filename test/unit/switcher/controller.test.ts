@@ -13,10 +13,15 @@ async function setup(
     breakRun?: (argv: readonly string[]) => boolean;
     /** Extra time a command takes (a slow `xl list` under TCG). */
     slowRun?: (argv: readonly string[]) => number;
+    /** dom0's guest-extra answer (the switcher's start passes it to xl create). */
+    extra?: string;
   } = {},
 ) {
+  const seen: string[][] = [];
   const demo = await demoSetup(XL_FIXTURES, { createMs: 20, shutdownMs: 20 });
   const run: Runner = async (argv, opts) => {
+    seen.push([...argv]);
+    if (argv[0] === "guest-extra") return { stdout: `${o.extra}\n`, stderr: "", code: 0 };
     const ms = o.slowRun?.(argv) ?? 0;
     if (ms) await new Promise((r) => setTimeout(r, ms));
     return o.breakRun?.(argv)
@@ -35,10 +40,11 @@ async function setup(
     pollMs: 60_000,
     consoleArgv: demoConsoleArgv,
     viewArgv: demoConsoleArgv,
+    ...(o.extra === undefined ? {} : { guestExtraArgv: (config: string) => ["guest-extra", config] }),
     shellArgv: ["/bin/sh", "-l"],
   });
   await c.refresh(true);
-  return { c, view, io };
+  return { c, view, io, seen };
 }
 
 describe("controller on the demo stand-in", () => {
@@ -129,6 +135,17 @@ describe("controller on the demo stand-in", () => {
     await until(() => view.lines.some((l) => /^deb: created in/.test(l)), "created");
     await until(() => (c.refresh(false), view.state("deb") === "running"), "running");
     expect(view.last.lines[1]).toMatch(/ cold +$/);
+  });
+
+  it("s hands the guest this boot's parameters (dom0's guest-extra) as guests-up does", async () => {
+    const extra = 'extra="console=hvc0 livedeck.vncpw=abc12345"';
+    const { c, view, seen } = await setup({ extra });
+    c.key("down");
+    c.key("s");
+    await until(() => view.lines.some((l) => /^deb: created in/.test(l)), "created");
+    const create = seen.find((a) => a[0] === "xl" && a[1] === "create")!;
+    expect(seen).toContainEqual(["guest-extra", create[2]]);
+    expect(create.slice(3)).toEqual([extra]);
   });
 
   it("c cancels a start in progress", async () => {
