@@ -119,16 +119,26 @@ describe("graphical guests", () => {
         figures.push(`${ready.text} at ${ready.seconds.toFixed(1)} s of the boot`);
 
         // dom0's relay on its outside address: VNC authentication is all the server offers.
+        const served = await waitMarker(
+          s,
+          (m) => /^LIVEDECK-VNC-WEB(-FAILED)? /.test(m.text),
+          "vnc-web's line",
+          10 * MINUTE,
+        );
+        expect(served.text).toMatch(/^LIVEDECK-VNC-WEB desk1 /);
+        figures.push(`${served.text} at ${served.seconds.toFixed(1)} s of the boot`);
         const hello = await waitFor(() => rfbHello(vnc), "the VNC relay", 5 * MINUTE);
         expect(hello).toEqual({ version: "RFB 003.008\n", types: [2] });
         figures.push(`RFB handshake through dom0's relay at ${at()}`);
 
         // The frame: a desktop (Blackbox's toolbar, an xterm, the background), not a blank one.
-        let st = await snapshot(vnc, passwd, join(dir, "vnc-desk1"));
+        const shot = () =>
+          waitFor(() => snapshot(vnc, passwd, join(dir, "vnc-desk1")), "a VNC snapshot", 2 * MINUTE);
+        let st = await shot();
         const until = Date.now() + 2 * MINUTE; // the window manager may still be drawing
         while (!looksLikeDesktop(st) && Date.now() < until) {
           await sleep(3000);
-          st = await snapshot(vnc, passwd, join(dir, "vnc-desk1"));
+          st = await shot();
         }
         figures.push(
           `desk1 over VNC: ${st.width}x${st.height}, ${st.colours} colours, dominant ${(st.dominant * 100).toFixed(0)} % (${at()})`,
