@@ -99,7 +99,9 @@ describe("a guest asks dom0 to install its flavour", () => {
         figures.push(`guest's log:\n${log.replace(/\r/g, "")}`);
         expect(log).toMatch(/livedeck-install: request sent \([0-9a-f]{16}\); waiting for dom0/);
         expect(log).toMatch(/livedeck-install: waiting: waiting for the person at the PC/);
-        expect(log).toMatch(/livedeck-install: installing: \[ {2}0%\] confirmed: installing to \/dev\/vda/);
+        // progress reached the guest: it polls every 0.5 s, so which steps it saw depends on timing
+        // (the first, "confirmed", is often overwritten by the next before the guest reads it)
+        expect(log).toMatch(/livedeck-install: installing: \[ *\d+%\] /);
         const end = /livedeck-install: (done|failed): (.*)/.exec(log);
         expect(end, log).not.toBeNull();
         if (end![1] === "failed") expect(end![2]).toMatch(new RegExp(`failed at step (${INSTALL_STEPS.join("|")}): `));
