@@ -64,11 +64,14 @@ async function rfbHello(port: number): Promise<{ version: string; types: number[
 /** A desktop, not a blank or single-colour frame and not a text console. */
 const looksLikeDesktop = (st: PictureStats) => st.colours >= 16 && st.dominant < 0.95 && st.dark < 0.5;
 
-/** vncsnapshot of 127.0.0.1:port (JPEG, decoded to PPM) with the password file `passwd`. */
+/**
+ * vncsnapshot of 127.0.0.1:port (JPEG, decoded to PPM) with the password file `passwd`. Hextile:
+ * with Tight in its list vncsnapshot waits forever on TigerVNC's end-of-update rectangle (it says
+ * "Zero size rect - ignoring"); hextile is cheap for the guest to encode and small on a desktop.
+ */
 async function snapshot(port: number, passwd: string, out: string) {
-  await run("vncsnapshot", ["-quiet", "-passwd", passwd, `127.0.0.1::${port}`, `${out}.jpg`], {
-    timeout: 60_000,
-  });
+  const argv = ["-quiet", "-encodings", "hextile", "-passwd", passwd, `127.0.0.1::${port}`, `${out}.jpg`];
+  await run("vncsnapshot", argv, { timeout: 60_000 });
   const { stdout } = await run("djpeg", ["-pnm", `${out}.jpg`], { encoding: "buffer", maxBuffer: 64 << 20 });
   await writeFile(`${out}.ppm`, stdout);
   const p = parsePpm(stdout);
