@@ -28,7 +28,8 @@ export interface ControllerOptions {
   shutdownTimeoutMs: number;
   /** Backstop refresh period; a xenstore watch and our own actions refresh sooner. */
   pollMs: number;
-  consoleArgv: (name: string) => string[];
+  /** argv attaching to a guest's console; `id` when its domain id is known. */
+  consoleArgv: (name: string, id: number | null) => string[];
   shellArgv: string[];
   /** dom0's install broker: guests' install requests are answered here. None in demo mode. */
   broker?: Broker;
@@ -288,7 +289,8 @@ export class Controller {
   }
 
   private async attach(name: string): Promise<void> {
-    const { code, stderr } = await this.inTerminal(this.o.consoleArgv(name), true);
+    const id = this.rows().find((r) => r.name === name)?.id ?? null;
+    const { code, stderr } = await this.inTerminal(this.o.consoleArgv(name, id), true);
     await this.refresh(true);
     const row = this.rows().find((r) => r.name === name);
     const said = stderr
