@@ -29,7 +29,8 @@ export interface ControllerOptions {
   shutdownTimeoutMs: number;
   /** Backstop refresh period; a xenstore watch and our own actions refresh sooner. */
   pollMs: number;
-  consoleArgv: (name: string) => string[];
+  /** argv attaching to a guest's console; `id` when its domain id is known. */
+  consoleArgv: (name: string, id: number | null) => string[];
   /** dom0's guest-extra for a config: the boot parameters a guest gets (none in demo mode). */
   guestExtraArgv?: (configPath: string) => string[];
   /** Shows a graphical guest's desktop full-screen until the person leaves it (Ctrl-Q). */
@@ -299,7 +300,8 @@ export class Controller {
   }
 
   private async attach(name: string): Promise<void> {
-    const { code, stderr } = await this.inTerminal(this.o.consoleArgv(name), true);
+    const id = this.rows().find((r) => r.name === name)?.id ?? null;
+    const { code, stderr } = await this.inTerminal(this.o.consoleArgv(name, id), true);
     await this.refresh(true);
     const row = this.rows().find((r) => r.name === name);
     const said = stderr

@@ -6,7 +6,7 @@ import { dom0BrokerIo, watchRequests } from "../dom0/broker/dom0-io.ts";
 import { spawnRunner } from "../dom0/run.ts";
 import { install } from "../install/install.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
-import { CONSOLE_LOG_DIR, Xl } from "../dom0/xl.ts";
+import { CONSOLE_LOG_DIR, findXenconsole, Xl } from "../dom0/xl.ts";
 import { Controller } from "./controller.ts";
 import { demoConsoleArgv, demoSetup } from "./demo.ts";
 import { emitMarker, eventsPath, READY_MARKER } from "./events.ts";
@@ -116,6 +116,7 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     ? undefined
     : new Broker(dom0BrokerIo({ run: spawnRunner, mediumDir: o.mediumDir, install, log: (l) => ui.view.log(l) }));
   const stopRequests = broker ? watchRequests((domid) => void broker.onRequest(domid)) : undefined;
+  const xenconsole = demo ? null : findXenconsole();
   const controller = new Controller({
     io: demo?.io ?? dom0Io(),
     poll: {
@@ -127,7 +128,7 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     allowQuit: o.allowQuit,
     shutdownTimeoutMs: o.shutdownTimeoutMs,
     pollMs: o.pollMs,
-    consoleArgv: demo ? demoConsoleArgv : Xl.consoleArgv,
+    consoleArgv: demo ? demoConsoleArgv : (name, id) => Xl.consoleArgv(name, id, xenconsole),
     viewArgv: demo ? demoConsoleArgv : (name) => ["vnc-view", name, o.mediumDir],
     ...(demo ? {} : { guestExtraArgv: (config: string) => ["guest-extra", config] }),
     shellArgv: demo
