@@ -56,6 +56,7 @@ wait_for() { # SECONDS WHAT COMMAND...
 	done
 }
 wait_for 120 "Xvnc's display :0" test -S /tmp/.X11-unix/X0
+echo "vnc: Xvnc's display :0 at $(cut -d' ' -f1 /proc/uptime) s"
 # by its path: the session's PATH (env -i) has no sbin
 env -i HOME="$D" USER=demo LOGNAME=demo SHELL=/bin/bash DISPLAY=:0 PATH=/usr/local/bin:/usr/bin:/bin \
 	/sbin/start-stop-daemon --start --background --chuid demo --chdir "$D" --exec "$D/.xsession"
