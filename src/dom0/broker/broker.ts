@@ -266,6 +266,7 @@ export class Broker {
       await this.status(job.domid, { id: r.id, state: "failed", step: result.step, message: job.outcome });
     }
     this.io.log(`install: ${job.guest}: ${job.outcome}`);
+    if (result.ok) this.io.log(`install: seconds per step: ${stepSeconds(result.seconds)}`);
     this.changed();
   }
 
@@ -280,4 +281,11 @@ export class Broker {
     this.limiter.retain(liveDomids);
     if (dropped) this.changed();
   }
+}
+
+/** "check 1.2, partition 0.4, …": where an install's time went (the switcher's log). */
+export function stepSeconds(seconds: Partial<Record<string, number>>): string {
+  return Object.entries(seconds)
+    .map(([step, s]) => `${step} ${(s ?? 0).toFixed(1)}`)
+    .join(", ");
 }

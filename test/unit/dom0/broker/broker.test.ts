@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Broker } from "../../../../src/dom0/broker/broker.ts";
+import { stepSeconds, type Broker } from "../../../../src/dom0/broker/broker.ts";
 import { fakeDom0, HASH, request } from "./fake-dom0.ts";
 import { HOSTILE } from "./hostile.ts";
 import { requiredTargetBytes } from "../../../../src/install/layout.ts";
@@ -69,6 +69,10 @@ describe("Broker", () => {
     });
     expect(d.broker.waiting()).toEqual([]);
     expect(await d.ask(3, request({ id: "req00002" }))).toMatchObject({ state: "waiting" });
+  });
+
+  it("logs where an install's time went, step by step", () => {
+    expect(stepSeconds({ check: 1.24, partition: 0.5, copy: 61 })).toBe("check 1.2, partition 0.5, copy 61.0");
   });
 
   it("reports the failed step to the guest", async () => {
