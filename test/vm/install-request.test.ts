@@ -92,7 +92,7 @@ describe("a guest asks dom0 to install its flavour", () => {
         s.send("\r");
         await t.waitFor((sc) => /installing debian for deb to \/dev\/vda|install: deb: /.test(sc), "the install under way", 2 * MINUTE);
         figures.push(`confirm → install on the status line ${((Date.now() - confirmedAt) / 1000).toFixed(1)} s`);
-        const ended = await t.waitFor((sc) => /install: deb: (installed|failed)/.test(sc), "the install's end", 10 * MINUTE);
+        const ended = await t.waitFor((sc) => /install: deb: (installed|failed)/.test(sc), "the install's end", 20 * MINUTE);
         figures.push(`confirm → install's end ${((Date.now() - confirmedAt) / 1000).toFixed(1)} s`);
         expect(ended).toMatch(/install: deb: installed debian as box on \/dev\/vda/);
 
