@@ -21,8 +21,17 @@ export const INSTALLER_PROGRAMS = [
   "/usr/bin/sync",
 ] as const;
 
-/** Data the installer reads: GRUB's platform directories (grubLibDir) and mke2fs's defaults. */
-export const INSTALLER_DATA = ["usr/lib/grub/i386-pc", "usr/lib/grub/x86_64-efi", "etc/mke2fs.conf"] as const;
+/**
+ * Data the installer reads: GRUB's platform directories (grubLibDir), mke2fs's defaults, and the
+ * iconv module of mtools' default codepage 850 (dom0's prune drops iconv's modules; without it mmd
+ * and mcopy stop with "Error converting to codepage 850").
+ */
+export const INSTALLER_DATA = [
+  "usr/lib/grub/i386-pc",
+  "usr/lib/grub/x86_64-efi",
+  "etc/mke2fs.conf",
+  "usr/lib/x86_64-linux-gnu/gconv/IBM850.so",
+] as const;
 
 /** Debian packages holding them beyond minbase (grub-common comes with the two GRUB ones). */
 export const INSTALLER_PACKAGES = [

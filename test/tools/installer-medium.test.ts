@@ -43,6 +43,7 @@ function rootfs(): RootfsEntry[] {
     ]),
     { name: "./usr/lib/grub/x86_64-efi/monolithic/grubx64.efi", type: "file", body: "big" },
     { name: "./etc/mke2fs.conf", type: "file", body: "[defaults]\n" },
+    { name: `./${LIB}/gconv/IBM850.so`, type: "file", body: fakeElf() },
   ];
 }
 
@@ -97,6 +98,7 @@ describe("installer-medium stage with real mksquashfs, read back with unsquashfs
       "/usr/lib/grub/i386-pc/kernel.img",
       "/usr/lib/grub/x86_64-efi/ext2.mod",
       "/usr/lib/grub/x86_64-efi/kernel.img",
+      `/${LIB}/gconv/IBM850.so`,
       `/${LIB}/libfdisk.so.1`,
       "/usr/sbin/mkfs.fat",
       "/usr/sbin/mkfs.vfat -> mkfs.fat",
