@@ -49,7 +49,8 @@ export default defineStage({
     "the installer's tools (sfdisk, mkfs.vfat, mtools, grub-mkimage, GRUB's modules) the pruned dom0 lacks (squashfs), for the medium",
   options,
   consumes: ["tools", "dom0"],
-  inputs: () => [],
+  // what it ships is listed there: a change to the list re-runs the stage
+  inputs: () => [join(import.meta.dirname, "..", "install", "programs.ts")],
   tools: ["mksquashfs"],
   async run(ctx) {
     const o = ctx.options;
