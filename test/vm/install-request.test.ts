@@ -105,7 +105,7 @@ describe("a guest asks dom0 to install its flavour", () => {
         expect(log).toMatch(/livedeck-install: waiting: waiting for the person at the PC/);
         expect(log).toMatch(/livedeck-install: installing: \[ {2}0%\] confirmed: installing to \/dev\/vda/);
         expect(log).toMatch(/livedeck-install: installing: \[ *\d+%\] writing the flavour's files/);
-        expect(log).toMatch(/livedeck-install: done: installed debian as box on \/dev\/vda \(\d+ MiB in \d+ s\)/);
+        expect(log).toMatch(/livedeck-install: done: \[100%\] installed debian as box on \/dev\/vda \(\d+ MiB in \d+ s\)/);
         await detach(s, t);
         await s.stop();
         const used = (await stat(disks[0]!)).blocks * 512;
