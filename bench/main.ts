@@ -3,6 +3,7 @@ import { benchInstall } from "./install.ts";
 import { benchLayers } from "./layers.ts";
 import { benchPeers } from "./peers.ts";
 import { benchPipeline } from "./pipeline.ts";
+import { benchPxe } from "./pxe.ts";
 
 /** `npm run bench -- <name>`: each benchmark prints its figures measured side by side in one run. */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -11,6 +12,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   layers: benchLayers,
   peers: benchPeers,
   install: benchInstall,
+  pxe: benchPxe,
 };
 
 const name = process.argv[2] ?? "";

