@@ -6,6 +6,7 @@ import { startBoot } from "../../src/qemu/session.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { bootToLogin } from "../helpers/disk-login.ts";
+import { installableDebianYaml } from "../helpers/install-deck.ts";
 import { SerialTerm } from "../helpers/serial-term.ts";
 import { attach, detach, listShown, run, select, waitMarker } from "../helpers/switcher-keys.ts";
 import { rowOf } from "../tools/switcher-tmux.ts";
@@ -29,7 +30,11 @@ describe("a guest asks dom0 to install its flavour", () => {
     "refuses a hostile request, shows a real one in the switcher, refuses the boot medium, installs in dom0, the disk boots alone",
     async () => {
       await requireTools(["tmux"], "the install request vm test");
-      const iso = await buildCiIso({ append: "livedeck.guests=deb" });
+      // the CI deck with its Debian flavour installable: the medium gets the installer and debian+install
+      const iso = await buildCiIso({
+        append: "livedeck.guests=deb",
+        files: { "debian.yaml": await installableDebianYaml() },
+      });
       const dir = await mkdtemp(join(tmpdir(), "livedeck-install-vm-"));
       const disks = [join(dir, "big.img"), join(dir, "small.img")];
       for (const [i, d] of disks.entries()) {
@@ -42,7 +47,12 @@ describe("a guest asks dom0 to install its flavour", () => {
       const s = await startBoot({ iso, disks, onConsoleData: (c) => t.feed(c) });
       const figures: string[] = [];
       try {
-        await waitMarker(s, (m) => m.marker.kind === "switcher-ready", "LIVEDECK-SWITCHER-READY", 15 * MINUTE);
+        await waitMarker(
+          s,
+          (m) => m.marker.kind === "switcher-ready",
+          "LIVEDECK-SWITCHER-READY",
+          15 * MINUTE,
+        );
         await t.waitFor(listShown, "the guest list", 2 * MINUTE);
         await t.waitFor((sc) => / running .* cold/.test(rowOf(sc, "deb") ?? ""), "deb running", 8 * MINUTE);
         await select(s, t, "deb");
@@ -69,11 +79,15 @@ describe("a guest asks dom0 to install its flavour", () => {
         await detach(s, t);
         // drawn in chunks over the serial line: wait for its last line
         const dialog = await t.waitFor(
-          (sc) => /Guest deb asks to install flavour debian/.test(sc) && /Enter: install to the selected disk/.test(sc),
+          (sc) =>
+            /Guest deb asks to install flavour debian/.test(sc) &&
+            /Enter: install to the selected disk/.test(sc),
           "the install dialog",
           2 * MINUTE,
         );
-        figures.push(`request → dialog on screen ${((Date.now() - sentAt) / 1000).toFixed(1)} s (incl. Ctrl-])`);
+        figures.push(
+          `request → dialog on screen ${((Date.now() - sentAt) / 1000).toFixed(1)} s (incl. Ctrl-])`,
+        );
         expect(dialog).toMatch(/host name box, user anna/);
         expect(dialog).toMatch(/\/dev\/vdb .*is too small: debian needs \d/);
         expect(dialog).not.toMatch(/\/dev\/sr0/);
@@ -85,14 +99,28 @@ describe("a guest asks dom0 to install its flavour", () => {
         s.send("j");
         await t.waitFor((sc) => /> \/dev\/vdb/.test(sc), "the small disk selected", MINUTE);
         s.send("\r");
-        await t.waitFor((sc) => /\/dev\/vdb is too small: debian needs/.test(sc), "the refusal in the log", MINUTE);
+        await t.waitFor(
+          (sc) => /\/dev\/vdb is too small: debian needs/.test(sc),
+          "the refusal in the log",
+          MINUTE,
+        );
         s.send("k");
         await t.waitFor((sc) => /> \/dev\/vda/.test(sc), "the blank disk selected", MINUTE);
         const confirmedAt = Date.now();
         s.send("\r");
-        await t.waitFor((sc) => /installing debian for deb to \/dev\/vda|install: deb: /.test(sc), "the install under way", 2 * MINUTE);
-        figures.push(`confirm → install on the status line ${((Date.now() - confirmedAt) / 1000).toFixed(1)} s`);
-        const ended = await t.waitFor((sc) => /install: deb: (installed|failed)/.test(sc), "the install's end", 20 * MINUTE);
+        await t.waitFor(
+          (sc) => /installing debian for deb to \/dev\/vda|install: deb: /.test(sc),
+          "the install under way",
+          2 * MINUTE,
+        );
+        figures.push(
+          `confirm → install on the status line ${((Date.now() - confirmedAt) / 1000).toFixed(1)} s`,
+        );
+        const ended = await t.waitFor(
+          (sc) => /install: deb: (installed|failed)/.test(sc),
+          "the install's end",
+          20 * MINUTE,
+        );
         figures.push(`confirm → install's end ${((Date.now() - confirmedAt) / 1000).toFixed(1)} s`);
         expect(ended).toMatch(/install: deb: installed debian as box on \/dev\/vda/);
 
@@ -106,7 +134,9 @@ describe("a guest asks dom0 to install its flavour", () => {
         // progress reached the guest: it polls every 0.5 s, so which steps it saw depends on timing
         // (the first, "confirmed", is often overwritten by the next before the guest reads it)
         expect(log).toMatch(/livedeck-install: installing: \[ *\d+%\] /);
-        expect(log).toMatch(/livedeck-install: done: \[100%\] installed debian as box on \/dev\/vda \(\d+ MiB in \d+ s\)/);
+        expect(log).toMatch(
+          /livedeck-install: done: \[100%\] installed debian as box on \/dev\/vda \(\d+ MiB in \d+ s\)/,
+        );
         await detach(s, t);
         await s.stop();
         const used = (await stat(disks[0]!)).blocks * 512;

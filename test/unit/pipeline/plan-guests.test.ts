@@ -28,10 +28,6 @@ describe("plan of guests", () => {
       "squashfs:debian",
       "guest-initrd",
       "pool",
-      "layer:dom0+installer",
-      "installer-medium",
-      "layer:debian+install",
-      "squashfs:debian+install",
       "guests-medium",
       "menu",
       "iso",
@@ -42,13 +38,32 @@ describe("plan of guests", () => {
       [],
       ["guest-base", "debian"],
     ]);
+  });
+
+  it("the CI deck with its Debian flavour installable (as the install tests make it): the installer's tools and its install root", async () => {
+    const ci = await loadDeck(join(ROOT, "flavours/ci.deck.yaml"));
+    ci.flavours.get("debian")!.flavour.installable = true;
+    const steps = planSteps(ci, SETTINGS);
+    expect(steps.map((s) => s.key).slice(steps.findIndex((s) => s.key === "pool"))).toEqual([
+      "pool",
+      "layer:dom0+installer",
+      "installer-medium",
+      "layer:debian+install",
+      "squashfs:debian+install",
+      "guests-medium",
+      "menu",
+      "iso",
+    ]);
+    const medium = steps.find((s) => s.key === "guests-medium")!;
     // dom0 installs the guest's installable flavour: the tools and the flavour's install root
     expect((medium.options as { installLayers?: string[] }).installLayers).toEqual(["debian+install"]);
     expect(medium.consumes).toMatchObject({
       installer: "installer-medium",
       "layer:debian+install": "squashfs:debian+install",
     });
-    expect(steps.find((s) => s.key === "layer:dom0+installer")!.consumes).toEqual({ base: "rootfs:guest-base" });
+    expect(steps.find((s) => s.key === "layer:dom0+installer")!.consumes).toEqual({
+      base: "rootfs:guest-base",
+    });
     expect(steps.find((s) => s.key === "installer-medium")!.consumes).toEqual({
       tools: "layer:dom0+installer",
       dom0: "prune:dom0",
