@@ -12,15 +12,16 @@ import { attach, detach, listShown, run, select, waitMarker } from "../helpers/s
 import { rowOf } from "../tools/switcher-tmux.ts";
 
 /**
- * An install asked for by a guest and carried out by dom0, booted: the CI medium on CD plus two
- * blank virtio disks, vda big enough and vdb too small. In the Debian guest's console a raw hostile
- * request is refused; then `livedeck-install` (flags, in the background) asks for real, the
- * switcher shows the dialog with vdb refused and vda offered (the CD, the boot medium, not at all),
+ * An install asked for by a guest and carried out by dom0, booted: the CI medium (its Debian
+ * flavour made installable) on CD plus two blank virtio disks, vda big enough and vdb too small. In
+ * the Debian guest's console a raw hostile request is refused, and one with Xen (the medium has no
+ * Xen install image); then `livedeck-install` (flags, in the background) asks for real, the switcher
+ * shows the dialog with vdb refused and vda offered (the CD, the boot medium, not at all),
  * choosing vdb is refused, choosing vda runs the installer in dom0 (its tools from the medium's
  * installer.squashfs, the flavour from its layers and `+install` image), and the guest reads
- * success. Then QEMU boots vda alone (BIOS) to the installed system's login prompt with the chosen
- * host name. (The medium on a USB stick, listed and refused as the boot medium, is unit-tested:
- * under load dom0 may not find the stick within find-medium's 10 s.)
+ * success. Then QEMU boots vda alone, under BIOS and then UEFI, to the installed system's login
+ * prompt with the chosen host name. (The medium on a USB stick, listed and refused as the boot
+ * medium, is unit-tested: under load dom0 may not find the stick within find-medium's 10 s.)
  */
 const MINUTE = 60_000;
 const GiB = 1024 ** 3;
@@ -67,6 +68,18 @@ describe("a guest asks dom0 to install its flavour", () => {
           3 * MINUTE,
         );
         expect(hostile).toMatch(/livedeck-install: refused: the request has unknown fields/);
+        // with Xen: the medium ships no debian+install+xen image, dom0 says so (the third request
+        // within the broker's limit of 3 a minute, with the real one below)
+        const xen = await run(
+          s,
+          t,
+          "livedeck-install --hostname box --user anna --password pw --xen --yes --timeout 120",
+          "XEN",
+          3 * MINUTE,
+        );
+        expect(xen).toMatch(
+          /livedeck-install: refused: this medium cannot install debian with Xen: [^\n]*debian\+install\+xen\.squashfs/,
+        );
 
         // the real request, answered while the guest waits in the background
         await run(
@@ -116,12 +129,16 @@ describe("a guest asks dom0 to install its flavour", () => {
         figures.push(
           `confirm → install on the status line ${((Date.now() - confirmedAt) / 1000).toFixed(1)} s`,
         );
+        // the broker logs where the time went right after the outcome
         const ended = await t.waitFor(
-          (sc) => /install: deb: (installed|failed)/.test(sc),
+          (sc) => /install: deb: failed|install: seconds per step/.test(sc),
           "the install's end",
           20 * MINUTE,
         );
         figures.push(`confirm → install's end ${((Date.now() - confirmedAt) / 1000).toFixed(1)} s`);
+        figures.push(
+          `dom0's ${/install: seconds per step: .*/.exec(ended)?.[0] ?? "install: no seconds per step"}`,
+        );
         expect(ended).toMatch(/install: deb: installed debian as box on \/dev\/vda/);
 
         // what the guest read back
@@ -143,8 +160,12 @@ describe("a guest asks dom0 to install its flavour", () => {
         figures.push(`vda: ${(used / 2 ** 20).toFixed(0)} MiB allocated`);
 
         // the installed disk alone, as the PC after the medium is removed
-        const bios = await bootToLogin({ disk: disks[0]!, format: "raw", uefi: false, hostname: "box", dir });
-        figures.push(`BIOS boot of the installed disk to "box login:" ${bios.toFixed(1)} s`);
+        for (const uefi of [false, true]) {
+          const took = await bootToLogin({ disk: disks[0]!, format: "raw", uefi, hostname: "box", dir });
+          figures.push(
+            `${uefi ? "UEFI" : "BIOS"} boot of the installed disk to "box login:" ${took.toFixed(1)} s`,
+          );
+        }
       } finally {
         console.log(figures.join("\n"));
         console.log(`last screen:\n${await t.screen().catch(() => "?")}`);
