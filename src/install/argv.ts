@@ -15,24 +15,9 @@ export function wipefsArgv(target: string): string[] {
   return ["wipefs", "--all", "--force", target];
 }
 
-/**
- * A loop device of one byte range of the target: the partition, without partition scanning. On a
- * disk, direct I/O: buffered, the loop device would cache every written page a second time in the
- * disk's own page cache (dom0's small RAM thrashed, and an fsync of the disk wrote the whole root
- * out at once); an image file keeps the host's cache.
- */
-export function losetupArgv(target: string, offset: number, bytes: number, directIo = false): string[] {
-  return [
-    "losetup",
-    "--find",
-    "--show",
-    ...(directIo ? ["--direct-io=on"] : []),
-    "--offset",
-    String(offset),
-    "--sizelimit",
-    String(bytes),
-    target,
-  ];
+/** A loop device of one byte range of the target: the partition, without partition scanning. */
+export function losetupArgv(target: string, offset: number, bytes: number): string[] {
+  return ["losetup", "--find", "--show", "--offset", String(offset), "--sizelimit", String(bytes), target];
 }
 
 /**

@@ -66,7 +66,7 @@ export async function install(req: InstallRequest, o: InstallOptions): Promise<I
     const volumeId = randomBytes(4).toString("hex").toUpperCase();
     ids.espUuid = `${volumeId.slice(0, 4)}-${volumeId.slice(4)}`;
     const rootDev = (
-      await s.run(losetupArgv(target.path, parts.root.offset, parts.root.bytes, target.kind === "device"))
+      await s.run(losetupArgv(target.path, parts.root.offset, parts.root.bytes))
     ).stdout.trim();
     s.onCleanup(`detach ${rootDev}`, () => s.run(["losetup", "--detach", rootDev], { undo: true }));
     await s.run(mkfsExt4Argv(rootDev, ids.rootUuid));
