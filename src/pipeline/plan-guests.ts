@@ -4,6 +4,7 @@ import { BUILTIN_BASES } from "../deck/schema.ts";
 import { UserError } from "../errors.ts";
 import { LAYER_ROLE } from "../stages/guests-medium.ts";
 import { ROOTFS_ROLE } from "../stages/pool.ts";
+import { planInstaller } from "./plan-installer.ts";
 import { PROJECT_ROOT, step, type PlanSettings, type Step } from "./plan-step.ts";
 
 /** Name of the shared Debian base's layer image (and the suffix of its steps). */
@@ -100,11 +101,16 @@ export function planGuests(
     consumes.pool = "pool";
   }
   if (switcher) consumes.switcher = switcher;
+  // The installer's tools and the guests' flavours' install roots, for dom0 to install a flavour.
+  const installer = planInstaller(loaded, s);
+  steps.push(...installer.steps);
+  Object.assign(consumes, installer.consumes);
+  const installLayers = installer.installLayers;
   steps.push(
     step(
       "guests-medium",
       "guests-medium",
-      { network: deck.network, guests, pool, switcher: !!switcher },
+      { network: deck.network, guests, pool, switcher: !!switcher, ...(installLayers.length ? { installLayers } : {}) },
       consumes,
     ),
   );
