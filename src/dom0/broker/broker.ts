@@ -144,7 +144,12 @@ export class Broker {
       treeBytes = await this.io.treeBytes(layers);
     } catch (e) {
       const what = v.request.withXen ? `${guest.info.flavour} with Xen` : guest.info.flavour;
-      return refuse(`this medium cannot install ${what}: ${(e as Error).message}`);
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== "ENOENT" || !err.path) return refuse(`this medium cannot install ${what}: ${err.message}`);
+      const hint = v.request.withXen
+        ? "; install without Xen, or make a disk with Xen on the build host (livedeck install --with-xen)"
+        : "";
+      return refuse(`this medium cannot install ${what}: it has no ${err.path}${hint}`);
     }
     const job: Job = {
       id: this.nextId++,
