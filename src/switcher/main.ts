@@ -3,6 +3,7 @@ import { open } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Broker } from "../dom0/broker/broker.ts";
 import { dom0BrokerIo, watchRequests } from "../dom0/broker/dom0-io.ts";
+import { dom0Installer } from "../dom0/broker/installer-tools.ts";
 import { spawnRunner } from "../dom0/run.ts";
 import { install } from "../install/install.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
@@ -114,7 +115,14 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
   // guests' install requests (src/dom0/broker): only against the real dom0
   const broker = demo
     ? undefined
-    : new Broker(dom0BrokerIo({ run: spawnRunner, mediumDir: o.mediumDir, install, log: (l) => ui.view.log(l) }));
+    : new Broker(
+        dom0BrokerIo({
+          run: spawnRunner,
+          mediumDir: o.mediumDir,
+          install: dom0Installer(spawnRunner, o.mediumDir, install),
+          log: (l) => ui.view.log(l),
+        }),
+      );
   const stopRequests = broker ? watchRequests((domid) => void broker.onRequest(domid)) : undefined;
   const xenconsole = demo ? null : findXenconsole();
   const controller = new Controller({

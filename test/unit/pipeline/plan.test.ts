@@ -40,6 +40,12 @@ describe("plan of the default deck", () => {
       "squashfs:server",
       "guest-initrd",
       "pool",
+      "layer:dom0+installer",
+      "installer-medium",
+      "layer:jeos+install",
+      "squashfs:jeos+install",
+      "layer:server+install",
+      "squashfs:server+install",
       "guests-medium",
       "menu",
       "iso",
@@ -57,6 +63,9 @@ describe("plan of the default deck", () => {
       "layer:server": "squashfs:server",
       pool: "pool",
       switcher: "switcher-medium",
+      installer: "installer-medium",
+      "layer:jeos+install": "squashfs:jeos+install",
+      "layer:server+install": "squashfs:server+install",
     });
     expect(consumes("pool")).toEqual({ "rootfs:jeos": "layer:jeos", "rootfs:server": "script:server" });
     expect(consumes("script:server")).toEqual({ base: "layer:server", under: "layer:jeos" });
@@ -92,6 +101,10 @@ describe("plan of the default deck", () => {
       "script:server",
       "squashfs:server",
       "pool",
+      "layer:jeos+install",
+      "squashfs:jeos+install",
+      "layer:server+install",
+      "squashfs:server+install",
       "guests-medium",
       "iso",
     ]);
@@ -126,13 +139,19 @@ describe("step selection", () => {
     expect(run.map((s) => s.key)).toEqual(["rootfs:guest-base", "layer:jeos"]);
     expect([...forced].sort()).toEqual([
       "guests-medium",
+      "installer-medium",
       "iso",
+      "layer:dom0+installer",
       "layer:jeos",
+      "layer:jeos+install",
       "layer:server",
+      "layer:server+install",
       "pool",
       "script:server",
       "squashfs:jeos",
+      "squashfs:jeos+install",
       "squashfs:server",
+      "squashfs:server+install",
     ]);
     expect(ancestors(steps, selectSteps(steps, "dom0-initrd", "--stop-after")).map((s) => s.key)).toEqual([
       "rootfs:dom0",
@@ -143,6 +162,7 @@ describe("step selection", () => {
       "prune:dom0",
       "dom0-initrd",
       "switcher-medium",
+      "installer-medium",
       "guests-medium",
       "iso",
     ]);
@@ -152,6 +172,7 @@ describe("step selection", () => {
       "dom0-initrd",
       "switcher-medium",
       "guest-initrd",
+      "installer-medium",
       "guests-medium",
       "iso",
     ]);
