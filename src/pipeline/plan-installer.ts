@@ -12,7 +12,7 @@ export const INSTALLER_TOOLS = "dom0+installer";
 /**
  * What dom0 needs on the medium to install a guest's flavour: the installer's tools (a layer of
  * their packages on the shared Debian base, cut down by installer-medium to what dom0 lacks) and
- * each installable flavour's `+install` root as a delta image (the steps `livedeck install` and the
+ * each installable flavour's `+install` and `+install+xen` roots as delta images (the steps `livedeck install` and the
  * disk outputs use, so their store objects are shared). Only for flavours some guest runs: a guest
  * asks for its own flavour. Nothing when no guest's flavour is installable.
  */
@@ -34,13 +34,16 @@ export function planInstaller(
   const installLayers: string[] = [];
   for (const f of flavours) {
     checkInstallable(loaded, f);
-    const name = installRootName(f, false);
-    steps.push(...installRootSteps(loaded, s, f, false));
-    steps.push(
-      step(`squashfs:${name}`, "squashfs", { which: "delta", epoch: s.epoch }, { layer: `layer:${name}` }),
-    );
-    consumes[`${LAYER_ROLE}${name}`] = `squashfs:${name}`;
-    installLayers.push(name);
+    // `+install` for a plain install, `+install+xen` on it for "with Xen" (the hypervisor, xen-utils)
+    const layers = installRootSteps(loaded, s, f, true);
+    for (const [i, name] of [installRootName(f, false), installRootName(f, true)].entries()) {
+      steps.push(
+        layers[i]!,
+        step(`squashfs:${name}`, "squashfs", { which: "delta", epoch: s.epoch }, { layer: `layer:${name}` }),
+      );
+      consumes[`${LAYER_ROLE}${name}`] = `squashfs:${name}`;
+      installLayers.push(name);
+    }
   }
   return { steps, consumes, installLayers };
 }

@@ -52,10 +52,10 @@ export const GuestsMediumOptions = z
         "place the console switcher (the `switcher` role: a switcher-medium step) under livedeck/switcher/",
       ),
     installLayers: z
-      .array(z.string().regex(/^[a-z][a-z0-9.-]*\+install$/))
+      .array(z.string().regex(/^[a-z][a-z0-9.-]*\+install(\+xen)?$/))
       .optional()
       .describe(
-        "install roots (`<flavour>+install`, each a `layer:` role) placed beside the guests' layers, and the installer's tools (the `installer` role: an installer-medium step) under livedeck/installer/",
+        "install roots (`<flavour>+install`, `<flavour>+install+xen`, each a `layer:` role) placed beside the guests' layers, and the installer's tools (the `installer` role: an installer-medium step) under livedeck/installer/",
       ),
     viewer: z
       .boolean()

@@ -40,3 +40,30 @@ export async function bootToLogin(o: {
     await c.exited(10);
   }
 }
+
+/**
+ * Boots a disk installed with Xen alone (BIOS): GRUB's default entry starts Xen, Xen the installed
+ * kernel as dom0 on its root (by UUID: `rootUuid` when known), and systemd runs from that root
+ * naming `hostname`. (The login prompt comes much later under TCG: udev's coldplug in a PV dom0.)
+ * Returns the seconds to the dom0 kernel's command line and to systemd's host name.
+ */
+export async function bootXenDom0(o: {
+  disk: string;
+  hostname: string;
+  rootUuid?: string;
+}): Promise<{ kernel: number; systemd: number }> {
+  const started = Date.now();
+  const seconds = () => (Date.now() - started) / 1000;
+  const c = new Console(diskBootArgv({ disk: o.disk, format: "raw", firmware: "bios", memoryMiB: 2048 }));
+  try {
+    await c.waitFor(/\(XEN\) Xen version 4\.17/, 180);
+    const root = o.rootUuid ? `UUID=${o.rootUuid}` : "UUID=[0-9a-f-]{36}";
+    await c.waitFor(new RegExp(`Command line: root=${root} ro console=tty0 console=hvc0`), 240);
+    const kernel = seconds();
+    await c.waitFor(new RegExp(`systemd\\[1\\]: Hostname set to <${o.hostname}>`), 420);
+    return { kernel, systemd: seconds() };
+  } finally {
+    c.proc.kill("SIGKILL");
+    await c.exited(10);
+  }
+}

@@ -50,16 +50,19 @@ describe("plan of guests", () => {
       "installer-medium",
       "layer:debian+install",
       "squashfs:debian+install",
+      "layer:debian+install+xen",
+      "squashfs:debian+install+xen",
       "guests-medium",
       "menu",
       "iso",
     ]);
     const medium = steps.find((s) => s.key === "guests-medium")!;
     // dom0 installs the guest's installable flavour: the tools and the flavour's install root
-    expect((medium.options as { installLayers?: string[] }).installLayers).toEqual(["debian+install"]);
+    expect((medium.options as { installLayers?: string[] }).installLayers).toEqual(["debian+install", "debian+install+xen"]);
     expect(medium.consumes).toMatchObject({
       installer: "installer-medium",
       "layer:debian+install": "squashfs:debian+install",
+      "layer:debian+install+xen": "squashfs:debian+install+xen",
     });
     expect(steps.find((s) => s.key === "layer:dom0+installer")!.consumes).toEqual({
       base: "rootfs:guest-base",
