@@ -304,11 +304,7 @@ export class Controller {
     const { code, stderr } = await this.inTerminal(this.o.consoleArgv(name, id), true);
     await this.refresh(true);
     const row = this.rows().find((r) => r.name === name);
-    const said = stderr
-      .split("\n")
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .at(-1);
+    const said = lastLine(stderr);
     if (!row || row.id === null) this.o.view.log(`${name} is gone: it stopped while attached`);
     else if (row.state === "failed") this.o.view.log(`${name} crashed while attached`);
     else if (row.state === "stopped") this.o.view.log(`${name} shut down while attached`);
@@ -320,11 +316,7 @@ export class Controller {
   private async viewDesktop(name: string): Promise<void> {
     const { code, stderr } = await this.inTerminal(this.o.viewArgv(name), true);
     await this.refresh(true);
-    const said = stderr
-      .split("\n")
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .at(-1);
+    const said = lastLine(stderr);
     if (code !== 0) this.o.view.log(`error: ${said ?? `the view of ${name} ended with exit code ${code}`}`);
     else this.o.view.log(`back from ${name}'s desktop`);
   }
@@ -345,4 +337,13 @@ export class Controller {
     this.ui = { ...this.ui, logOf: null };
     this.draw();
   }
+}
+
+/** What a console or view command said last on stderr (its reason when it failed). */
+function lastLine(text: string): string | undefined {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .at(-1);
 }
