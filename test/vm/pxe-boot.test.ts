@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MANIFEST } from "../../src/formats/pxe-tree.ts";
-import { startBoot } from "../../src/qemu/session.ts";
+import { bootToGuests } from "../../src/qemu/to-guests.ts";
 import { buildCi } from "../helpers/ci-iso.ts";
 
 /**
@@ -14,29 +14,6 @@ import { buildCi } from "../helpers/ci-iso.ts";
  */
 const MINUTE = 60_000;
 const GUESTS = ["micro1", "micro2", "deb"]; // flavours/ci.deck.yaml, in deck order
-
-interface Figures {
-  how: string;
-  dom0: number;
-  guests: number;
-  fetch?: string;
-}
-
-async function bootToGuests(how: string, o: { iso: string; pxe?: boolean; uefi?: boolean }): Promise<Figures> {
-  const s = await startBoot(o);
-  try {
-    const dom0 = await s.expect("LIVEDECK-DOM0-READY", 12 * MINUTE);
-    let last = dom0.seconds;
-    for (const g of GUESTS) last = (await s.expect(`LIVEDECK-GUEST-READY ${g} cold`, 10 * MINUTE)).seconds;
-    const log = (await readFile(s.logs.console, "utf8")).replaceAll("\r", "");
-    const fetch = /^livedeck: fetched and checked (\d+) files \((\d+) MiB, in RAM\) from (\S+) in ([\d.]+) s$/m.exec(log);
-    const f = { how, dom0: dom0.seconds, guests: last, fetch: fetch?.[0] };
-    console.log(`${how}: dom0 ready ${f.dom0.toFixed(1)} s, all guests ready ${f.guests.toFixed(1)} s${fetch ? ` (${fetch[0]})` : ""}`);
-    return f;
-  } finally {
-    await s.stop();
-  }
-}
 
 describe("the CI deck's PXE tree boots over QEMU's TFTP", () => {
   let out: Record<string, string>;
@@ -54,7 +31,8 @@ describe("the CI deck's PXE tree boots over QEMU's TFTP", () => {
     ["PXE, BIOS", false],
     ["PXE, UEFI (OVMF)", true],
   ])("%s: dom0 fetches and checks the guests' files, reaches LIVEDECK-DOM0-READY, every guest is ready", async (how, uefi) => {
-    const f = await bootToGuests(how, { iso: out.pxe!, pxe: true, uefi });
+    const f = await bootToGuests({ iso: out.pxe!, pxe: true, uefi }, GUESTS);
+    console.log(`${how}: dom0 ready ${f.dom0.toFixed(1)} s, all guests ready ${f.guests.toFixed(1)} s${f.fetch ? ` (${f.fetch})` : ""}`);
     expect(f.fetch).toMatch(/fetched and checked \d+ files \(\d+ MiB, in RAM\) from 10\.0\.2\.2 in/);
   }, 45 * MINUTE);
 });
