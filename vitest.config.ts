@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     // Tool and VM tests share 2 cores and a store: one file at a time.
     fileParallelism: false,
+    globalSetup: ["test/setup/run-tmpdir.ts"],
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 10_000 } },
       {

@@ -1,8 +1,7 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bootMedium } from "../src/qemu/boot.ts";
-import { ROOT, row, timed } from "./run.ts";
+import { BENCH_STORE, ciDeckCopy, row, timed } from "./run.ts";
 
 interface Build {
   steps: { key: string; cached: boolean; seconds: number; report: Record<string, string | number> }[];
@@ -21,16 +20,13 @@ async function readyAt(iso: string, uefi = false): Promise<number> {
  * to dom0 ready (BIOS) for each, UEFI boot, and the ISO stage on a warm store.
  */
 export async function benchBoot(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "livedeck-bench-boot-"));
-  const store = process.env.LIVEDECK_BENCH_STORE ?? join(ROOT, ".store-test");
+  const { dir, deck } = await ciDeckCopy("boot");
   try {
-    await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
-    const deck = join(dir, "flavours", "ci.deck.yaml");
     const text = await readFile(deck, "utf8");
     const results: { level: number; seconds: number; bytes: number; cpio: number; ready: number; iso: string }[] = [];
     for (const level of [3, 9, 19]) {
       await writeFile(deck, `${text}\n`.replace(/^dom0:\n/m, `dom0:\n  compression: { level: ${level} }\n`));
-      const b = (await timed(["build", deck, "--store", store, "--out", join(dir, `out-${level}`), "--from", "dom0-initrd"])).json as Build;
+      const b = (await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, `out-${level}`), "--from", "dom0-initrd"])).json as Build;
       const step = b.steps.find((s) => s.key === "dom0-initrd")!;
       const iso = b.outputs[0]!.path;
       results.push({
@@ -54,10 +50,10 @@ export async function benchBoot(): Promise<void> {
     const uefi = await readyAt(best.iso, true);
     console.log(row("boot to dom0 ready, BIOS", bios));
     console.log(row("boot to dom0 ready, UEFI (OVMF)", uefi, bios));
-    const isoStep = await timed(["build", deck, "--store", store, "--out", join(dir, "out-iso"), "--from", "iso"]);
+    const isoStep = await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, "out-iso"), "--from", "iso"]);
     const isoSeconds = (isoStep.json as Build).steps.find((s) => s.key === "iso")!.seconds;
     console.log(row("iso stage on a warm store", isoSeconds));
-    console.log(row("whole no-op rebuild (CLI wall clock)", (await timed(["build", deck, "--store", store, "--out", join(dir, "out-iso")])).seconds));
+    console.log(row("whole no-op rebuild (CLI wall clock)", (await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, "out-iso")])).seconds));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -4,6 +4,7 @@ import { benchLayers } from "./layers.ts";
 import { benchPeers } from "./peers.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchStates } from "./states.ts";
+import { benchPxe } from "./pxe.ts";
 
 /** `npm run bench -- <name>`: each benchmark prints its figures measured side by side in one run. */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   peers: benchPeers,
   states: benchStates,
   install: benchInstall,
+  pxe: benchPxe,
 };
 
 const name = process.argv[2] ?? "";

@@ -1,10 +1,15 @@
 import { execa } from "execa";
+import { cp, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const ROOT = join(import.meta.dirname, "..");
 
 /** Runs the real CLI and returns its wall-clock seconds and parsed --json output. */
-export async function timed(args: string[], env: Record<string, string> = {}): Promise<{ seconds: number; json: unknown }> {
+export async function timed(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ seconds: number; json: unknown }> {
   const t0 = performance.now();
   const r = await execa("node", [join(ROOT, "bin/livedeck.js"), ...args, "--json"], {
     reject: false,
@@ -19,4 +24,14 @@ export async function timed(args: string[], env: Record<string, string> = {}): P
 export function row(name: string, seconds: number, base?: number): string {
   const ratio = base ? `  ${(seconds / base).toFixed(3)}×` : "";
   return `${name.padEnd(44)} ${seconds.toFixed(2).padStart(8)} s${ratio}`;
+}
+
+/** The store the CI-deck benches build into: LIVEDECK_BENCH_STORE, else the vm tests' warm one. */
+export const BENCH_STORE = process.env.LIVEDECK_BENCH_STORE ?? join(ROOT, ".store-test");
+
+/** A temp dir holding a private copy of flavours/ (a bench may edit it), and the CI deck's path in it. */
+export async function ciDeckCopy(name: string): Promise<{ dir: string; deck: string }> {
+  const dir = await mkdtemp(join(tmpdir(), `livedeck-bench-${name}-`));
+  await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
+  return { dir, deck: join(dir, "flavours", "ci.deck.yaml") };
 }

@@ -41,6 +41,7 @@ export const BOOT_PARAMS: Record<string, { value: RegExp; form: string } | null>
     form: "a crypt hash from `openssl passwd -6` or `mkpasswd` (never a plain password)",
   },
   lang: { value: /^[A-Za-z0-9_.@-]+$/, form: "a locale name like C.UTF-8" },
+  vncpw: { value: /^[A-Za-z0-9]{6,8}$/, form: "6 to 8 letters and digits (the graphical guests' VNC password)" },
   keymap: { value: /^[A-Za-z0-9_][A-Za-z0-9_-]*$/, form: "a console keymap name like de or fr-latin1" },
   states: { value: /^(on|off)$/, form: "on or off (off: guests boot cold, saved states unused)" },
 };

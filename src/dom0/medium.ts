@@ -8,6 +8,9 @@ import { livedeckWords } from "./xl-list-long.ts";
  */
 export const GUESTS_SUBDIR = "livedeck/guests";
 
+/** The service of a graphical flavour: a VNC server on port 5900 of the guest network. */
+export const VNC_SERVICE = "vnc";
+
 export interface MediumGuest {
   name: string;
   flavour: string;
@@ -16,6 +19,8 @@ export interface MediumGuest {
   /** The guest's fixed address (livedeck.ip= without the prefix length). */
   ip: string | null;
   configPath: string;
+  /** Serves a desktop over VNC (a `vnc` service, src/pipeline/plan-viewer.ts). */
+  graphical?: boolean;
 }
 
 /** The few keys of an xl config the switcher needs; list values (`disk = [ … ]`) are skipped. */
@@ -36,6 +41,7 @@ export function parseGuestConfig(text: string, configPath: string): MediumGuest 
     vcpus: int("vcpus"),
     ip: words.get("ip")?.replace(/\/\d+$/, "") ?? null,
     configPath,
+    ...(words.get("services")?.split(",").includes(VNC_SERVICE) ? { graphical: true } : {}),
   };
 }
 

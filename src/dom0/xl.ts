@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { runOk, type Runner, type RunOptions } from "./run.ts";
 import { parseXlListLong, type XlDomainDetails } from "./xl-list-long.ts";
 import {
@@ -11,6 +13,22 @@ import {
 
 /** Where xenconsoled --log=guest writes (initrd-skel/dom0/usr/lib/livedeck/xen-up). */
 export const CONSOLE_LOG_DIR = "/var/log/xen/console";
+
+/** Xen's console client in `libDir`/xen-<version>/bin (the newest version), as xen-up finds xl. */
+export function findXenconsole(libDir = "/usr/lib"): string | null {
+  let names: string[];
+  try {
+    names = readdirSync(libDir);
+  } catch {
+    return null;
+  }
+  const found = names
+    .filter((n) => /^xen-\d/.test(n))
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
+    .map((n) => join(libDir, n, "bin", "xenconsole"))
+    .filter((p) => existsSync(p));
+  return found.at(-1) ?? null;
+}
 
 export interface ShutdownOptions extends RunOptions {
   /** How long a clean shutdown may take before the caller is told `timeout`. */
@@ -46,9 +64,12 @@ export class Xl {
     return parseXlUptime(await runOk(this.run, ["xl", "uptime"], opts));
   }
 
-  /** Cold boot from an xl config (xl daemonizes once the domain is built and its devices are up). */
-  async create(configPath: string, opts?: RunOptions): Promise<void> {
-    await runOk(this.run, ["xl", "create", configPath], opts);
+  /**
+   * Cold boot from an xl config (xl daemonizes once the domain is built and its devices are up);
+   * `override` is a `key="value"` line xl applies after the file's (dom0's guest-extra).
+   */
+  async create(configPath: string, opts?: RunOptions, override?: string | null): Promise<void> {
+    await runOk(this.run, ["xl", "create", configPath, ...(override ? [override] : [])], opts);
   }
 
   async pause(name: string, opts?: RunOptions): Promise<void> {
@@ -82,9 +103,14 @@ export class Xl {
     }
   }
 
-  /** argv that attaches the terminal to a guest's console; xenconsole returns on Ctrl-]. */
-  static consoleArgv(name: string): string[] {
-    return ["xl", "console", name];
+  /**
+   * argv that attaches the terminal to a guest's console; xenconsole returns on Ctrl-]. With the
+   * domain id known, xenconsole itself, as `xl console` execs it (libxl's argv): `xl` first starts
+   * libxl and looks the name up, 0.6–1 s of every attach in dom0 under TCG.
+   */
+  static consoleArgv(name: string, id: number | null = null, xenconsole: string | null = null): string[] {
+    if (id === null || xenconsole === null) return ["xl", "console", name];
+    return [xenconsole, String(id), "--num", "0", "--type", "pv"];
   }
 
   static consoleLogPath(name: string, dir = CONSOLE_LOG_DIR): string {

@@ -32,6 +32,8 @@ export function mkfsExt4Argv(dev: string, uuid: string, label = "root"): string[
 export function mkfsVfatArgv(target: string, offset: number, bytes: number, volumeId: string): string[] {
   return [
     "mkfs.vfat",
+    // a whole disk with partitions (dom0's target after sfdisk): mkfs.fat refuses it without -I
+    "-I",
     "-F",
     "32",
     // one sector per cluster: mkfs.fat sizes clusters by the whole device, too few for FAT32 on a big disk

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, open, readFile, rm, stat, truncate } from "node:fs/prom
 import { join } from "node:path";
 import type { InstallOptions, InstallRequest, InstallResult } from "./api.ts";
 import { INSTALLED_MARKER } from "./api.ts";
+import { ToolError, tailLines } from "../errors.ts";
 import {
   chrootArgv,
   losetupArgv,
@@ -123,7 +124,7 @@ export async function install(req: InstallRequest, o: InstallOptions): Promise<I
     return { ok: true, target, ids: { ...ids, kernel }, rootUsedBytes: used, seconds: s.seconds };
   } catch (e) {
     const step = s.step;
-    const message = e instanceof Error ? e.message.split("\n")[0]! : String(e);
+    const message = failureLine(e);
     const failed = await s.cleanup();
     // a loop device attached as the abort came (its name never reached us) must not outlive the install
     await detachLoopsOf(s, target.path).catch((d: Error) => failed.push(`detach: ${d.message}`));
@@ -165,4 +166,16 @@ async function rootUsedBytes(s: InstallSession, root: string): Promise<number> {
 /** The marker's text on an installed root, or null (for checks and tests). */
 export async function readMarker(root: string): Promise<string | null> {
   return readFile(join(root, INSTALLED_MARKER), "utf8").catch(() => null);
+}
+
+/**
+ * One line for the person and the guest: a tool's own last words (mtools, mkfs say why on stderr)
+ * after its name, else the error's first line.
+ */
+export function failureLine(e: unknown): string {
+  if (e instanceof ToolError && e.message !== "cancelled") {
+    const said = tailLines(e.stderrTail, 1).trim();
+    return `${e.argv[0]} failed (exit code ${e.exitCode ?? "signal"})${said ? `: ${said}` : ""}`;
+  }
+  return e instanceof Error ? e.message.split("\n")[0]! : String(e);
 }

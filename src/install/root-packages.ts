@@ -13,7 +13,4 @@ export function installXenPackages(): string[] {
   return DOM0_PACKAGES.filter((p) => p.startsWith("xen-"));
 }
 
-/** Root names (the part after `layer:`; lock entries use them) of a flavour's install roots. */
-export function installRootName(flavour: string, xen: boolean): string {
-  return `${flavour}+install${xen ? "+xen" : ""}`;
-}
+export { installRootName } from "./install-stack.ts";

@@ -4,7 +4,9 @@ import { BUILTIN_BASES } from "../deck/schema.ts";
 import { UserError } from "../errors.ts";
 import { LAYER_ROLE } from "../stages/guests-medium.ts";
 import { ROOTFS_ROLE } from "../stages/pool.ts";
+import { planInstaller } from "./plan-installer.ts";
 import { PROJECT_ROOT, step, type PlanSettings, type Step } from "./plan-step.ts";
+import { planViewer } from "./plan-viewer.ts";
 
 /** Name of the shared Debian base's layer image (and the suffix of its steps). */
 export const GUEST_BASE = "guest-base";
@@ -78,6 +80,11 @@ export function planGuests(
     return stack;
   };
   for (const name of debian) addFlavour(name);
+  // dom0's VNC tools, when a guest serves a desktop: layered on the same base (plan-viewer.ts)
+  const viewer = debian.length
+    ? planViewer(loaded, common, { rootfs: `rootfs:${GUEST_BASE}` })
+    : { steps: [] };
+  steps.push(...viewer.steps);
 
   const consumes: Record<string, string> = {};
   if (deck.guests.length) {
@@ -100,11 +107,24 @@ export function planGuests(
     consumes.pool = "pool";
   }
   if (switcher) consumes.switcher = switcher;
+  if (viewer.image) consumes.viewer = viewer.image;
+  // The installer's tools and the guests' flavours' install roots, for dom0 to install a flavour.
+  const installer = planInstaller(loaded, s);
+  steps.push(...installer.steps);
+  Object.assign(consumes, installer.consumes);
+  const installLayers = installer.installLayers;
   steps.push(
     step(
       "guests-medium",
       "guests-medium",
-      { network: deck.network, guests, pool, switcher: !!switcher },
+      {
+        network: deck.network,
+        guests,
+        pool,
+        switcher: !!switcher,
+        ...(installLayers.length ? { installLayers } : {}),
+        ...(viewer.image ? { viewer: true } : {}),
+      },
       consumes,
     ),
   );

@@ -95,7 +95,9 @@ export function planSteps(loaded: LoadedDeck, s: PlanSettings): Step[] {
       .reduce((sum, g) => sum + guestMemory(g, loaded.flavours.get(g.flavour)!.flavour), 0);
     steps.push(step("pxe", "pxe", { menu: isoMenu, guestsMemoryMiB }, { dom0: "dom0-initrd", guests: guests.medium }));
   }
-  steps.push(...planInstall(loaded, s, s.outputs ?? deck.outputs));
+  // the install roots the medium carries are planned already (plan-installer.ts): the same steps
+  for (const st of planInstall(loaded, s, s.outputs ?? deck.outputs))
+    if (!steps.some((x) => x.key === st.key)) steps.push(st);
   return steps;
 }
 

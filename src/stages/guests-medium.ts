@@ -6,6 +6,7 @@ import { dnsmasqConf, dom0NetworkEnv } from "../formats/dom0-network.ts";
 import { guestList } from "../formats/guest-list.ts";
 import { guestMac, guestMemory, guestNet, xlConfig } from "../formats/xl-config.ts";
 import { defineStage } from "../pipeline/stage.ts";
+import { INSTALLER_DIR, INSTALLER_IMAGE } from "./installer-medium.ts";
 import { SWITCHER_DIR, SWITCHER_FILES } from "./switcher-medium.ts";
 
 /** Where dom0 mounts the medium (initrd-skel/dom0/init): xl configs name files below it. */
@@ -21,6 +22,9 @@ export const LAYER_ROLE = "layer:";
 export const LAYER_DISK_SCRIPT = "livedeck-layer";
 /** Where dom0's web server finds the package pool on the medium. */
 export const POOL_DIR = `${GUESTS_ROOT}/pool`;
+
+/** dom0's VNC tools image (src/pipeline/plan-viewer.ts), below livedeck/; dom0's vnc-tools mounts it. */
+export const VIEWER_IMAGE = "viewer/viewer.squashfs";
 
 export const GuestsMediumOptions = z
   .object({
@@ -47,6 +51,16 @@ export const GuestsMediumOptions = z
       .describe(
         "place the console switcher (the `switcher` role: a switcher-medium step) under livedeck/switcher/",
       ),
+    installLayers: z
+      .array(z.string().regex(/^[a-z][a-z0-9.-]*\+install(\+xen)?$/))
+      .optional()
+      .describe(
+        "install roots (`<flavour>+install`, `<flavour>+install+xen`, each a `layer:` role) placed beside the guests' layers, and the installer's tools (the `installer` role: an installer-medium step) under livedeck/installer/",
+      ),
+    viewer: z
+      .boolean()
+      .optional()
+      .describe(`place dom0's VNC tools (the \`viewer\` role: a squashfs step) as livedeck/${VIEWER_IMAGE}`),
   })
   .strict();
 export type GuestsMediumOptions = z.infer<typeof GuestsMediumOptions>;
@@ -72,8 +86,12 @@ export function mediumFiles(o: GuestsMediumOptions): MediumFile[] {
     files.push({ path: at("guest/vmlinuz"), role: "initrd", file: "vmlinuz" });
     files.push({ path: at("guest/initrd.img"), role: "initrd", file: "initrd.img" });
   }
-  for (const l of layerNames(o))
+  for (const l of [...layerNames(o), ...(o.installLayers ?? [])])
     files.push({ path: at(`layers/${l}.squashfs`), role: `${LAYER_ROLE}${l}`, file: "layer.squashfs" });
+  if (o.installLayers?.length) {
+    const image = `${INSTALLER_DIR}/${INSTALLER_IMAGE}`;
+    files.push({ path: at(image), role: "installer", file: image });
+  }
   const listed = o.guests.map(({ guest, flavour, layers }, i) => {
     const net = guestNet(o.network, i);
     const config = at(`guests/${i + 1}-${guest.name}.cfg`);
@@ -93,6 +111,7 @@ export function mediumFiles(o: GuestsMediumOptions): MediumFile[] {
       config,
     };
   });
+  if (o.viewer) files.push({ path: at(VIEWER_IMAGE), role: "viewer", file: "layer.squashfs" });
   if (o.switcher)
     for (const f of SWITCHER_FILES)
       files.push({ path: at(`${SWITCHER_DIR}/${f}`), role: "switcher", file: `${SWITCHER_DIR}/${f}` });
@@ -112,7 +131,7 @@ export default defineStage({
   summary:
     "the guests' part of the medium: kernel, initrd, layer images once each, xl configs, guest list, dom0 network config",
   options: GuestsMediumOptions,
-  // plus one `layer:<name>` role per layer image (see LAYER_ROLE), `pool` and `switcher` with those options
+  // plus one `layer:<name>` role per layer image (see LAYER_ROLE), `pool`, `switcher`, `installer` and `viewer` with those options
   consumes: ["initrd"],
   inputs: () => [],
   tools: [],

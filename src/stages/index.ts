@@ -4,6 +4,7 @@ import disk from "./disk.ts";
 import dom0Initrd from "./dom0-initrd.ts";
 import guestInitrd from "./guest-initrd.ts";
 import guestsMedium from "./guests-medium.ts";
+import installerMedium from "./installer-medium.ts";
 import iso from "./iso.ts";
 import layer from "./layer.ts";
 import menu from "./menu.ts";
@@ -27,6 +28,7 @@ export const STAGES: Record<string, Stage> = {
   "guest-initrd": guestInitrd,
   pool,
   "switcher-medium": switcherMedium,
+  "installer-medium": installerMedium,
   "guests-medium": guestsMedium,
   menu,
   prime,

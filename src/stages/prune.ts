@@ -24,6 +24,8 @@ export const DOM0_MODULES = [
   ...["virtio_pci", "virtio_blk", "virtio_scsi", "virtio_net", "nvme"],
   // common NICs
   ...["e1000", "e1000e", "igb", "r8169"],
+  // the installer's root filesystem (src/install: ext4 through a loop device; the ESP is written by mtools)
+  "ext4",
 ];
 
 /** What a RAM-resident dom0 never reads. `/boot/xen*.gz` and `/boot/vmlinuz-*` stay: later stages take them. */

@@ -1,12 +1,13 @@
-import { lstat, mkdir, readdir, rm, stat, symlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { z } from "zod";
 import { UserError } from "../errors.ts";
 import { sharedBuiltinPaths } from "../formats/node-runtime.ts";
 import { programFiles } from "../formats/program-files.ts";
-import { indexHeaders, readBodies, resolveInTree, type Resolved } from "../formats/tar-tree.ts";
+import { indexHeaders, resolveInTree } from "../formats/tar-tree.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { blessedDir, BUNDLE_FILE, bundleSwitcher, TERMINFO_FILES } from "../switcher/bundle.ts";
+import { writeDom0Lacks } from "./dom0-lacks.ts";
 import { mksquashfsArgv } from "./squashfs.ts";
 
 /**
@@ -33,16 +34,7 @@ const options = z
   })
   .strict();
 
-/** Paths (with the symlinks leading to them) that `present` says the pruned dom0 lacks, sorted. */
-export async function missingPaths(
-  files: readonly Resolved[],
-  present: (path: string) => Promise<boolean>,
-): Promise<string[]> {
-  const all = [...new Set(files.flatMap((f) => [...f.via, f.path]))].sort();
-  const out: string[] = [];
-  for (const p of all) if (!(await present(p))) out.push(p);
-  return out;
-}
+export { missingPaths } from "./dom0-lacks.ts";
 
 export default defineStage({
   name: "switcher-medium",
@@ -78,32 +70,8 @@ export default defineStage({
       },
     );
     const files = [...closure, ...builtins];
-    const exists = (p: string) =>
-      lstat(join(pruned, p)).then(
-        () => true,
-        () => false,
-      );
-    const ship = await missingPaths(files, exists);
-    const dataOf = new Map(files.map((f) => [f.path, f.data]));
-    const unread = ship.filter((p) => index.get(p)?.type !== "symlink" && !bodies.has(dataOf.get(p) ?? p));
-    for (const [p, b] of await readBodies(
-      tar,
-      unread.map((p) => dataOf.get(p) ?? p),
-    ))
-      bodies.set(p, b);
-
     const tree = join(ctx.out, "tree");
-    let runtimeBytes = 0;
-    for (const p of ship) {
-      const h = index.get(p)!;
-      await mkdir(dirname(join(tree, p)), { recursive: true });
-      if (h.type === "symlink") await symlink(h.linkname, join(tree, p));
-      else {
-        const body = bodies.get(dataOf.get(p) ?? p)!;
-        await writeFile(join(tree, p), body, { mode: h.mode });
-        runtimeBytes += body.length;
-      }
-    }
+    const { paths: ship, bytes: runtimeBytes } = await writeDom0Lacks({ tar, index, files, bodies, pruned, tree });
     const dir = join(ctx.out, SWITCHER_DIR);
     const image = join(dir, RUNTIME_IMAGE);
     await mkdir(dir, { recursive: true });

@@ -29,7 +29,10 @@ export interface ControllerOptions {
   shutdownTimeoutMs: number;
   /** Backstop refresh period; a xenstore watch and our own actions refresh sooner. */
   pollMs: number;
-  consoleArgv: (name: string) => string[];
+  /** argv attaching to a guest's console; `id` when its domain id is known. */
+  consoleArgv: (name: string, id: number | null) => string[];
+  /** Shows a graphical guest's desktop full-screen until the person leaves it (Ctrl-Q). */
+  viewArgv: (name: string) => string[];
   shellArgv: string[];
   /** dom0's install broker: guests' install requests are answered here. None in demo mode. */
   broker?: Broker;
@@ -223,6 +226,8 @@ export class Controller {
         return this.viewLog(effect.name);
       case "attach":
         return this.attach(effect.name);
+      case "view-desktop":
+        return this.viewDesktop(effect.name);
       case "shell":
         await this.inTerminal(this.o.shellArgv);
         return view.log("back from the dom0 shell");
@@ -290,20 +295,25 @@ export class Controller {
   }
 
   private async attach(name: string): Promise<void> {
-    const { code, stderr } = await this.inTerminal(this.o.consoleArgv(name), true);
+    const id = this.rows().find((r) => r.name === name)?.id ?? null;
+    const { code, stderr } = await this.inTerminal(this.o.consoleArgv(name, id), true);
     await this.refresh(true);
     const row = this.rows().find((r) => r.name === name);
-    const said = stderr
-      .split("\n")
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .at(-1);
+    const said = lastLine(stderr);
     if (!row || row.id === null) this.o.view.log(`${name} is gone: it stopped while attached`);
     else if (row.state === "failed") this.o.view.log(`${name} crashed while attached`);
     else if (row.state === "stopped") this.o.view.log(`${name} shut down while attached`);
     else if (code !== 0)
       this.o.view.log(`error: console of ${name} ended with exit code ${code}${said ? `: ${said}` : ""}`);
     else this.o.view.log(`back from ${name}'s console`);
+  }
+
+  private async viewDesktop(name: string): Promise<void> {
+    const { code, stderr } = await this.inTerminal(this.o.viewArgv(name), true);
+    await this.refresh(true);
+    const said = lastLine(stderr);
+    if (code !== 0) this.o.view.log(`error: ${said ?? `the view of ${name} ended with exit code ${code}`}`);
+    else this.o.view.log(`back from ${name}'s desktop`);
   }
 
   private async viewLog(name: string): Promise<void> {
@@ -322,4 +332,13 @@ export class Controller {
     this.ui = { ...this.ui, logOf: null };
     this.draw();
   }
+}
+
+/** What a console or view command said last on stderr (its reason when it failed). */
+function lastLine(text: string): string | undefined {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .at(-1);
 }

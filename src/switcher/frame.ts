@@ -30,8 +30,8 @@ export function frame(
   const row = rows[selected];
   const details = row
     ? [
-        row.id === null ? null : `domain ${row.id}`,
         row.vnc ? `VNC ${row.vnc}` : null,
+        row.id === null ? null : `domain ${row.id}`,
         activity.failures.get(row.name) ? `last error: ${activity.failures.get(row.name)}` : null,
         world.bootFailures.get(row.name) && row.state === "failed"
           ? `failed at boot: ${world.bootFailures.get(row.name)}`

@@ -8,6 +8,8 @@ export type Effect =
   | { kind: "start"; name: string; configPath: string; force?: boolean }
   | { kind: "pause" | "unpause" | "shutdown" | "destroy" | "restart"; name: string }
   | { kind: "view-log"; name: string }
+  /** A graphical guest's desktop full-screen on the PC's display (dom0's vnc-view). */
+  | { kind: "view-desktop"; name: string }
   | { kind: "cancel"; name: string }
   | { kind: "shell" }
   | { kind: "quit" }
@@ -88,6 +90,10 @@ function onRow(ui: UiState, row: Row, key: string, ctx: KeyContext): KeyResult {
       };
     case "l":
       return { ui: { ...ui, logOf: name }, effect: { kind: "view-log", name } };
+    case "v":
+      if (!row.graphical) return say(ui, `${name} has no desktop (no vnc service): Enter opens its console`);
+      if (row.id === null) return say(ui, `${name} is ${state}: press s to start it`);
+      return { ui, effect: { kind: "view-desktop", name } };
     case "c":
       if (!ctx.busy.has(name)) return say(ui, `nothing in progress for ${name}`);
       return { ui, effect: { kind: "cancel", name } };

@@ -3,10 +3,11 @@ import { open } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Broker } from "../dom0/broker/broker.ts";
 import { dom0BrokerIo, watchRequests } from "../dom0/broker/dom0-io.ts";
+import { dom0Installer } from "../dom0/broker/installer-tools.ts";
 import { spawnRunner } from "../dom0/run.ts";
 import { install } from "../install/install.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
-import { CONSOLE_LOG_DIR, Xl } from "../dom0/xl.ts";
+import { CONSOLE_LOG_DIR, findXenconsole, Xl } from "../dom0/xl.ts";
 import { Controller } from "./controller.ts";
 import { demoConsoleArgv, demoSetup } from "./demo.ts";
 import { emitMarker, eventsPath, READY_MARKER } from "./events.ts";
@@ -114,8 +115,16 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
   // guests' install requests (src/dom0/broker): only against the real dom0
   const broker = demo
     ? undefined
-    : new Broker(dom0BrokerIo({ run: spawnRunner, mediumDir: o.mediumDir, install, log: (l) => ui.view.log(l) }));
+    : new Broker(
+        dom0BrokerIo({
+          run: spawnRunner,
+          mediumDir: o.mediumDir,
+          install: dom0Installer(spawnRunner, o.mediumDir, install),
+          log: (l) => ui.view.log(l),
+        }),
+      );
   const stopRequests = broker ? watchRequests((domid) => void broker.onRequest(domid)) : undefined;
+  const xenconsole = demo ? null : findXenconsole();
   const controller = new Controller({
     io: demo?.io ?? dom0Io(),
     poll: {
@@ -127,7 +136,8 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     allowQuit: o.allowQuit,
     shutdownTimeoutMs: o.shutdownTimeoutMs,
     pollMs: o.pollMs,
-    consoleArgv: demo ? demoConsoleArgv : Xl.consoleArgv,
+    consoleArgv: demo ? demoConsoleArgv : (name, id) => Xl.consoleArgv(name, id, xenconsole),
+    viewArgv: demo ? demoConsoleArgv : (name) => ["vnc-view", name, o.mediumDir],
     shellArgv: demo
       ? demoConsoleArgv("dom0-shell")
       : [existsSync("/bin/bash") ? "/bin/bash" : "/bin/sh", "-l"],

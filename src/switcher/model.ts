@@ -11,6 +11,15 @@ export interface World {
   bootFailures: ReadonlyMap<string, string>;
   hv: { totalMiB: number; freeMiB: number; xenVersion: string } | null;
   dom0: { totalMiB: number; availableMiB: number } | null;
+  /** The graphical guests' desktops (vnc-web, vnc-password), when dom0 serves them. */
+  desktops?: Desktops;
+}
+
+/** This boot's VNC password and, per guest, where other machines reach its desktop. */
+export interface Desktops {
+  password: string | null;
+  /** name → noVNC URL and plain VNC address on dom0's outside network */
+  outside: ReadonlyMap<string, { url: string; vnc: string }>;
 }
 
 export interface DomainExtra {
@@ -50,6 +59,8 @@ export interface Row {
   /** The xl config on the medium, when the guest is one of the deck's. */
   configPath: string | null;
   vnc: string | null;
+  /** Serves a desktop over VNC: the `v` key shows it full-screen. */
+  graphical: boolean;
 }
 
 const OP_STATE: Record<OpKind, GuestState> = {
@@ -107,9 +118,29 @@ export function rows(world: World, activity: Activity, nowMs: number): Row[] {
       boot: d ? (x?.origin ?? "-") : "-",
       id: d ? d.id : null,
       configPath: g?.configPath ?? null,
-      vnc: x?.vnc ?? null,
+      vnc: x?.vnc ?? (g?.graphical ? desktopAddress(world.desktops, name, x?.ip ?? g.ip) : null),
+      graphical: g?.graphical ?? false,
     };
   });
+}
+
+/** Where a graphical guest's desktop is: dom0's outside network when served there, else the guest's own. */
+export function desktopAddress(d: Desktops | undefined, name: string, ip: string | null): string | null {
+  const out = d?.outside.get(name);
+  // compact: the whole of it fits an 80-column status line
+  const pw = d?.password ? ` pw ${d.password}` : "";
+  if (out) return `${out.vnc} web ${out.url}${pw} v:view`;
+  return ip ? `${ip}:5900${pw} v:view` : null;
+}
+
+/** `vnc-web`'s list: "name url vnc-address" lines. */
+export function parseDesktopList(text: string): Map<string, { url: string; vnc: string }> {
+  const out = new Map<string, { url: string; vnc: string }>();
+  for (const line of text.split("\n")) {
+    const [name, url, vnc] = line.trim().split(/\s+/);
+    if (name && url && vnc) out.set(name, { url, vnc });
+  }
+  return out;
 }
 
 /** Column layout: fits 80 columns with the name column growing on wider screens. */

@@ -6,7 +6,7 @@ import { Xenstore, xsMap } from "../dom0/xenstore.ts";
 import { livedeckWords } from "../dom0/xl-list-long.ts";
 import { Xl } from "../dom0/xl.ts";
 import type { XlDomain } from "../dom0/xl-parse.ts";
-import type { DomainExtra, Origin, World } from "./model.ts";
+import { parseDesktopList, type Desktops, type DomainExtra, type Origin, type World } from "./model.ts";
 
 /** What the switcher reads in dom0; demo mode and tests pass recorded answers. */
 export interface Dom0Io {
@@ -36,6 +36,8 @@ export const XS_READY = (id: number) => `/local/domain/${id}/livedeck/ready`;
  * outcome: `state` (…, ready, failed) and `reason`.
  */
 export const SUPERVISOR_DIR = "/run/livedeck/guests";
+/** dom0's VNC password and outside desktop list (initrd-skel vnc-password, vnc-web). */
+export const VNC_DIR = "/run/livedeck/vnc";
 
 export const EMPTY_WORLD: World = {
   medium: [],
@@ -90,11 +92,12 @@ export class Poller {
     const now = this.io.now();
     const infoDue = now - this.lastInfoMs >= INFO_EVERY_MS;
     // Independent reads at once: under TCG each xl call costs a second or more.
-    const [medium, listed, info, meminfo] = await Promise.all([
+    const [medium, listed, info, meminfo, desktops] = await Promise.all([
       this.medium ? this.medium : attempt(readMediumGuests(this.config.mediumDir)),
       attempt(this.xl.list()),
       infoDue ? attempt(this.xl.info()) : undefined,
       infoDue ? attempt(this.io.readTail("/proc/meminfo", LOG_TAIL)) : undefined,
+      infoDue && this.medium?.some((g) => g.graphical) ? this.desktops() : undefined,
     ]);
     this.medium = medium ?? null;
     if (infoDue) this.lastInfoMs = now;
@@ -114,7 +117,15 @@ export class Poller {
       : prev.hv;
     const dom0 = (meminfo ? parseMeminfo(meminfo) : null) ?? prev.dom0;
     return {
-      world: { medium: this.medium ?? [], domains, extra: new Map(this.details), bootFailures, hv, dom0 },
+      world: {
+        medium: this.medium ?? [],
+        domains,
+        extra: new Map(this.details),
+        bootFailures,
+        hv,
+        dom0,
+        desktops: desktops ?? prev.desktops,
+      },
       errors,
     };
   }
@@ -151,6 +162,13 @@ export class Poller {
       });
     }
     return out;
+  }
+
+  /** This boot's VNC password and where dom0 serves the desktops outside (files that may not exist yet). */
+  private async desktops(): Promise<Desktops> {
+    const read = (f: string) => this.io.readTail(`${VNC_DIR}/${f}`, 4096).catch(() => null);
+    const [password, web] = await Promise.all([read("password"), read("web")]);
+    return { password: password?.trim() || null, outside: parseDesktopList(web ?? "") };
   }
 
   /** Deck guests without a domain that the supervisor marked failed, with its reason. */

@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp, readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
@@ -6,15 +6,23 @@ import { TEST_STORE } from "./ci-iso.ts";
 import { livedeck, ROOT } from "./cli.ts";
 
 /**
- * A private copy of flavours/ whose CI deck's Debian flavour is installable (whether or not
- * flavours/debian.yaml says so), so install and export tests reuse the CI deck's cached layers.
+ * flavours/debian.yaml made installable: the CI deck's plain Debian guest is not (no installer
+ * image on every CI ISO), the install tests turn it on and reuse the CI deck's cached layers.
  */
+export async function installableDebianYaml(): Promise<string> {
+  const text = (await readFile(join(ROOT, "flavours", "debian.yaml"), "utf8")).replace(
+    /^installable: false\b.*$/m,
+    "installable: true",
+  );
+  expect(text, "flavours/debian.yaml: its `installable:` line").toMatch(/^installable: true$/m);
+  return text;
+}
+
+/** A private copy of flavours/ whose CI deck's Debian flavour is installable (installableDebianYaml). */
 export async function installableCiDeck(): Promise<{ dir: string; deck: string }> {
   const dir = await mkdtemp(join(tmpdir(), "livedeck-install-deck-"));
   await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
-  const debian = join(dir, "flavours", "debian.yaml");
-  if (!/^installable: true/m.test(await readFile(debian, "utf8")))
-    await appendFile(debian, "installable: true\n");
+  await writeFile(join(dir, "flavours", "debian.yaml"), await installableDebianYaml());
   return { dir, deck: join(dir, "flavours", "ci.deck.yaml") };
 }
 
@@ -55,7 +63,17 @@ export async function exportImages(
   out: string,
   formats: string[],
 ): Promise<{ format: string; path: string }[]> {
-  const r = await livedeck(["export", deck, "--store", TEST_STORE, "--out", out, "--format", ...formats, "--json"]);
+  const r = await livedeck([
+    "export",
+    deck,
+    "--store",
+    TEST_STORE,
+    "--out",
+    out,
+    "--format",
+    ...formats,
+    "--json",
+  ]);
   expect(r.exitCode, String(r.stderr)).toBe(0);
   return (JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] }).outputs;
 }

@@ -21,6 +21,18 @@ export async function waitMarker(s: BootSession, pred: (m: SeenMarker) => boolea
   }
 }
 
+/**
+ * Types text in 16-byte pieces, 30 ms apart, as a person would: Xen keeps at most 128 bytes of
+ * serial input for dom0 (console.c SERIAL_RX_SIZE) and drops the rest, and a busy dom0 under TCG
+ * lost a character of a 110-byte line sent at once (the guest's shell then waited for a ')').
+ */
+export async function typeLine(s: BootSession, text: string): Promise<void> {
+  for (let i = 0; i < text.length; i += 16) {
+    s.send(text.slice(i, i + 16));
+    await sleep(30);
+  }
+}
+
 export const listShown = (screen: string) => GUESTS.every((g) => rowOf(screen, g) !== undefined);
 
 /** Moves the selection (">") to `name` with j/k. */
@@ -62,7 +74,7 @@ export async function attach(s: BootSession, t: SerialTerm, timeoutMs = 60_000):
 export async function run(s: BootSession, t: SerialTerm, cmd: string, tag: string, ms = 60_000): Promise<string> {
   const from = t.raw.length;
   // shellcheck-style: the guest computes $((6*7)), so the typed line never matches.
-  s.send(`${cmd}; echo ${tag}-$((6*7))\r`);
+  await typeLine(s, `${cmd}; echo ${tag}-$((6*7))\r`);
   const end = Date.now() + ms;
   while (!t.matchedAt(new RegExp(`${tag}-42`), from)) {
     if (Date.now() > end) throw new Error(`no ${tag}-42 within ${ms / 1000} s:\n${await t.screen()}`);

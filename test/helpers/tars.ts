@@ -69,3 +69,21 @@ export async function writeRootfsTar(dir: string, entries: RootfsEntry[]): Promi
   await fh.close();
   return dir;
 }
+
+/** As writeRootfsTar, with every parent directory of the entries listed first, as in a real rootfs. */
+export function writeRootfsTarWithParents(dir: string, entries: RootfsEntry[]): Promise<string> {
+  const dirs = [
+    ...new Set(
+      entries.flatMap((e) =>
+        e.name
+          .split("/")
+          .slice(1, -1)
+          .map((_, i, a) => `./${a.slice(0, i + 1).join("/")}/`),
+      ),
+    ),
+  ];
+  return writeRootfsTar(dir, [
+    ...dirs.sort().map((name): RootfsEntry => ({ name, type: "directory", mode: 0o755 })),
+    ...entries,
+  ]);
+}

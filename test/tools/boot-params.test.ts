@@ -94,6 +94,7 @@ const DEFAULTS = {
   fetch: "",
   manifest: "",
   mac: "",
+  vncpw: "",
   prime: "",
   states: "on",
   guest_params: "",
@@ -166,6 +167,7 @@ const GOOD: [string, Partial<typeof DEFAULTS>][] = [
   ],
   // the last of a repeated parameter wins, as for the kernel's own
   ["livedeck.guests=a livedeck.guests=b", { guests: "b" }],
+  ["livedeck.vncpw=livedk42", { vncpw: "livedk42" }],
   // a * is a character, not a glob of the working directory
   ["foo=* livedeck.test=x", { test: "x" }],
 ];
@@ -225,6 +227,8 @@ const BAD: [string, string][] = [
   ["livedeck.prime=1", "rejected livedeck.prime=1: takes no value (write livedeck.prime)"],
   ["livedeck.lang=fr_FR.UTF-8", "rejected livedeck.lang=fr_FR.UTF-8: locale fr_FR.UTF-8 is not on this medium"],
   ["livedeck.lang=de'DE", "rejected livedeck.lang=de'DE: not a locale name like de_DE.UTF-8"],
+  ["livedeck.vncpw=abc", "rejected livedeck.vncpw=abc: 6 to 8 characters (VNC reads 8)"],
+  ["livedeck.vncpw=pass;word", "rejected livedeck.vncpw=pass;word: letters and digits only"],
   ["livedeck.timezon=Europe/Berlin", "ignored livedeck.timezon=Europe/Berlin: unknown parameter"],
   ["livedeck.keymap=xx", "rejected livedeck.keymap=xx: keymap xx is not on this medium"],
   ["livedeck.keymap=../qwertz/de", "rejected livedeck.keymap=../qwertz/de: not a keymap name like de or fr-latin1"],

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import switcherMedium from "../../src/stages/switcher-medium.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { fakeElf } from "../helpers/elf.ts";
-import { writeRootfsTar, type RootfsEntry } from "../helpers/tars.ts";
+import { writeRootfsTarWithParents, type RootfsEntry } from "../helpers/tars.ts";
 import { runStage } from "../helpers/stage-ctx.ts";
 
 type E = RootfsEntry;
@@ -39,24 +39,6 @@ function rootfs(): E[] {
   ];
 }
 
-/** A rootfs tarball of `entries`, every parent directory listed first as in a real one. */
-function writeTar(dir: string, entries: E[]): Promise<string> {
-  const dirs = [
-    ...new Set(
-      entries.flatMap((e) =>
-        e.name
-          .split("/")
-          .slice(1, -1)
-          .map((_, i, a) => `./${a.slice(0, i + 1).join("/")}/`),
-      ),
-    ),
-  ];
-  return writeRootfsTar(dir, [
-    ...dirs.sort().map((name): E => ({ name, type: "directory", mode: 0o755 })),
-    ...entries,
-  ]);
-}
-
 describe("switcher-medium stage with real esbuild and mksquashfs, read back with unsquashfs", () => {
   let tmp: string;
   let out: string;
@@ -65,7 +47,7 @@ describe("switcher-medium stage with real esbuild and mksquashfs, read back with
   beforeAll(async () => {
     await requireTools([...switcherMedium.tools, "unsquashfs"], "the switcher-medium stage tests");
     tmp = await mkdtemp(join(tmpdir(), "livedeck-switcher-medium-"));
-    const rootfsDir = await writeTar(join(tmp, "rootfs"), rootfs());
+    const rootfsDir = await writeRootfsTarWithParents(join(tmp, "rootfs"), rootfs());
     // The pruned dom0 kept the loader and libc (and the merged-/usr links), not Node.
     const pruned = join(tmp, "prune");
     await mkdir(join(pruned, "root", LIB), { recursive: true });

@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp, open, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,6 +8,7 @@ import rootfs from "../../src/stages/rootfs.ts";
 import squashfs from "../../src/stages/squashfs.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { ROOT } from "../helpers/cli.ts";
+import { freePort } from "../helpers/free-port.ts";
 import { runStage } from "../helpers/stage-ctx.ts";
 import { Console } from "../helpers/serial-console.ts";
 
@@ -22,14 +22,6 @@ const DEBS = join(ROOT, ".store-test-debs");
 const MIRROR = "/etc/apt/sources.list.d/debian.sources";
 const EPOCH = 1_700_000_000;
 const QEMU_MODULES = [...GUEST_MODULES, "e1000", "virtio_pci", "virtio_blk"];
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 function qemu(kernel: string, initrd: string, append: string, extra: string[]): Console {
   // prettier-ignore

@@ -1,12 +1,10 @@
-import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OVMF_VARS } from "../../src/qemu/argv.ts";
-import { diskBootArgv, type DiskImageFormat } from "../../src/qemu/disk-argv.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { exportImages, installDebian, installableCiDeck } from "../helpers/install-deck.ts";
-import { Console } from "../helpers/serial-console.ts";
+import { bootToLogin } from "../helpers/disk-login.ts";
 
 /**
  * The CI deck's Debian flavour installed by `livedeck install` into a raw image, booted alone under
@@ -14,31 +12,8 @@ import { Console } from "../helpers/serial-console.ts";
  * under UEFI. Both must reach a login prompt naming their hostname: GRUB, kernel, initramfs, root
  * by UUID, systemd, getty on the serial console.
  */
-const LOGIN_S = 300;
 let dir: string;
 let deck: string;
-
-async function bootToLogin(
-  disk: string,
-  format: DiskImageFormat,
-  uefi: boolean,
-  hostname: string,
-): Promise<number> {
-  const ovmfVars = uefi ? join(dir, `vars-${format}.fd`) : undefined;
-  if (ovmfVars) await copyFile(OVMF_VARS, ovmfVars);
-  const started = Date.now();
-  const c = new Console(
-    diskBootArgv({ disk, format, firmware: uefi ? "uefi" : "bios", ovmfVars, memoryMiB: 1024 }),
-  );
-  try {
-    await c.waitFor(/GNU GRUB/, 120);
-    await c.waitFor(new RegExp(`^${hostname} login: `, "m"), LOGIN_S);
-    return (Date.now() - started) / 1000;
-  } finally {
-    c.proc.kill("SIGKILL");
-    await c.exited(10);
-  }
-}
 
 beforeAll(async () => {
   await requireTools(["qemu-system-x86_64", "ovmf", "qemu-img"], "the install boot tests");
@@ -53,7 +28,7 @@ describe("installed disk boots on its own", () => {
     const image = join(dir, "bios.img");
     const r = await installDebian(deck, image, ["--hostname", "biosbox", "--user", "tester"]);
     console.log(`install: ${r.seconds.toFixed(1)} s, ${(r.rootUsedBytes / 2 ** 20).toFixed(0)} MiB on root`);
-    const s = await bootToLogin(image, "raw", false, "biosbox");
+    const s = await bootToLogin({ disk: image, format: "raw", uefi: false, hostname: "biosbox", dir });
     console.log(`BIOS boot to login: ${s.toFixed(1)} s`);
   });
 
@@ -69,7 +44,7 @@ describe("installed disk boots on its own", () => {
       const uefi = { qcow2: true, vmdk: false, vdi: true } as const;
       for (const o of outputs) {
         const format = o.format as keyof typeof uefi;
-        const s = await bootToLogin(o.path, format, uefi[format], "debian");
+        const s = await bootToLogin({ disk: o.path, format, uefi: uefi[format], hostname: "debian", dir });
         console.log(`${uefi[format] ? "UEFI" : "BIOS"} boot of the ${format} export to login: ${s.toFixed(1)} s`);
       }
     } finally {

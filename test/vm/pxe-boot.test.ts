@@ -2,43 +2,18 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MANIFEST } from "../../src/formats/pxe-tree.ts";
-import { startBoot } from "../../src/qemu/session.ts";
+import { bootToGuests } from "../../src/qemu/to-guests.ts";
 import { buildCi } from "../helpers/ci-iso.ts";
 
 /**
  * The CI deck's PXE tree, booted through QEMU's built-in DHCP and TFTP servers (`-netdev
  * user,tftp=…,bootfile=…`) under BIOS and UEFI: GRUB's network image loads the menu, Xen and dom0
  * over TFTP; dom0 gets a DHCP lease, fetches the guests' files into RAM, checks them against the
- * manifest whose sha256 the menu carries, and starts the guests as from a medium. The same run
- * boots the ISO as a CD to compare the times.
+ * manifest whose sha256 the menu carries, and starts the guests as from a medium. (PXE vs CD times:
+ * `npm run bench -- pxe`.)
  */
 const MINUTE = 60_000;
 const GUESTS = ["micro1", "micro2", "deb"]; // flavours/ci.deck.yaml, in deck order
-
-interface Figures {
-  how: string;
-  dom0: number;
-  guests: number;
-  fetch?: string;
-}
-const figures: Figures[] = [];
-
-async function bootToGuests(how: string, o: { iso: string; pxe?: boolean; uefi?: boolean }): Promise<Figures> {
-  const s = await startBoot(o);
-  try {
-    const dom0 = await s.expect("LIVEDECK-DOM0-READY", 12 * MINUTE);
-    let last = dom0.seconds;
-    for (const g of GUESTS) last = (await s.expect(`LIVEDECK-GUEST-READY ${g} cold`, 10 * MINUTE)).seconds;
-    const log = (await readFile(s.logs.console, "utf8")).replaceAll("\r", "");
-    const fetch = /^livedeck: fetched and checked (\d+) files \((\d+) MiB, in RAM\) from (\S+) in ([\d.]+) s$/m.exec(log);
-    const f = { how, dom0: dom0.seconds, guests: last, fetch: fetch?.[0] };
-    figures.push(f);
-    console.log(`${how}: dom0 ready ${f.dom0.toFixed(1)} s, all guests ready ${f.guests.toFixed(1)} s${fetch ? ` (${fetch[0]})` : ""}`);
-    return f;
-  } finally {
-    await s.stop();
-  }
-}
 
 describe("the CI deck's PXE tree boots over QEMU's TFTP", () => {
   let out: Record<string, string>;
@@ -56,18 +31,8 @@ describe("the CI deck's PXE tree boots over QEMU's TFTP", () => {
     ["PXE, BIOS", false],
     ["PXE, UEFI (OVMF)", true],
   ])("%s: dom0 fetches and checks the guests' files, reaches LIVEDECK-DOM0-READY, every guest is ready", async (how, uefi) => {
-    const f = await bootToGuests(how, { iso: out.pxe!, pxe: true, uefi });
+    const f = await bootToGuests({ iso: out.pxe!, pxe: true, uefi }, GUESTS);
+    console.log(`${how}: dom0 ready ${f.dom0.toFixed(1)} s, all guests ready ${f.guests.toFixed(1)} s${f.fetch ? ` (${f.fetch})` : ""}`);
     expect(f.fetch).toMatch(/fetched and checked \d+ files \(\d+ MiB, in RAM\) from 10\.0\.2\.2 in/);
-  }, 45 * MINUTE);
-
-  it("the same deck from CD (BIOS), for comparison", async () => {
-    const f = await bootToGuests("CD, BIOS", { iso: out.iso! });
-    expect(f.fetch).toBeUndefined();
-    const pxe = figures.find((x) => x.how === "PXE, BIOS");
-    if (pxe)
-      console.log(
-        `PXE vs CD (BIOS): dom0 ready ${pxe.dom0.toFixed(1)} vs ${f.dom0.toFixed(1)} s (${(pxe.dom0 / f.dom0).toFixed(2)}×), ` +
-          `guests ready ${pxe.guests.toFixed(1)} vs ${f.guests.toFixed(1)} s (${(pxe.guests / f.guests).toFixed(2)}×)`,
-      );
   }, 45 * MINUTE);
 });

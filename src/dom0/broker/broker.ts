@@ -5,6 +5,7 @@ import type {
   InstallResult,
 } from "../../install/api.ts";
 import { diskChoices, formatSize, type DiskChoice, type DiskFacts } from "./disks.ts";
+import { installImages } from "../../install/install-stack.ts";
 import { requiredTargetBytes } from "../../install/layout.ts";
 import type { InstallInfo } from "./guest-info.ts";
 import { encodeStatus, type InstallStatus } from "./protocol.ts";
@@ -136,13 +137,27 @@ export class Broker {
     const active = this.jobs().find((j) => j.domid === domid && ACTIVE.includes(j.state));
     if (active)
       return refuse(`a request from ${guest.name} is already ${active.state === "waiting" ? "waiting" : "installing"}`);
+    // the guest's own layers and the flavour's install roots beside them (the kernel; with Xen, Xen)
+    const layers = installImages(guest.info.layers, guest.info.flavour, v.request.withXen);
+    let treeBytes: number;
+    try {
+      treeBytes = await this.io.treeBytes(layers);
+    } catch (e) {
+      const what = v.request.withXen ? `${guest.info.flavour} with Xen` : guest.info.flavour;
+      const err = e as NodeJS.ErrnoException;
+      if (err.code !== "ENOENT" || !err.path) return refuse(`this medium cannot install ${what}: ${err.message}`);
+      const hint = v.request.withXen
+        ? "; install without Xen, or make a disk with Xen on the build host (livedeck install --with-xen)"
+        : "";
+      return refuse(`this medium cannot install ${what}: it has no ${err.path}${hint}`);
+    }
     const job: Job = {
       id: this.nextId++,
       domid,
       guest: guest.name,
       flavour: guest.info.flavour,
-      layers: guest.info.layers,
-      needBytes: requiredTargetBytes(await this.io.treeBytes(guest.info.layers)),
+      layers,
+      needBytes: requiredTargetBytes(treeBytes),
       request: v.request,
       state: "waiting",
       receivedMs: this.io.now(),
@@ -246,7 +261,9 @@ export class Broker {
     }
     if (result.ok) {
       job.state = "done";
-      job.outcome = `installed ${job.flavour} as ${r.hostname} on ${disk.path}: remove the medium and boot the disk`;
+      const secs = Object.values(result.seconds).reduce((a, b) => a + (b ?? 0), 0);
+      const size = `${Math.round(result.rootUsedBytes / 2 ** 20)} MiB in ${Math.round(secs)} s`;
+      job.outcome = `installed ${job.flavour} as ${r.hostname} on ${disk.path} (${size}): remove the medium and boot the disk`;
       await this.status(job.domid, { id: r.id, state: "done", percent: 100, message: job.outcome });
     } else {
       job.state = "failed";
@@ -254,6 +271,7 @@ export class Broker {
       await this.status(job.domid, { id: r.id, state: "failed", step: result.step, message: job.outcome });
     }
     this.io.log(`install: ${job.guest}: ${job.outcome}`);
+    if (result.ok) this.io.log(`install: seconds per step: ${stepSeconds(result.seconds)}`);
     this.changed();
   }
 
@@ -268,4 +286,11 @@ export class Broker {
     this.limiter.retain(liveDomids);
     if (dropped) this.changed();
   }
+}
+
+/** "check 1.2, partition 0.4, …": where an install's time went (the switcher's log). */
+export function stepSeconds(seconds: Partial<Record<string, number>>): string {
+  return Object.entries(seconds)
+    .map(([step, s]) => `${step} ${(s ?? 0).toFixed(1)}`)
+    .join(", ");
 }

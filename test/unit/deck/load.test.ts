@@ -74,7 +74,7 @@ describe("defaults", () => {
         vcpus: 2,
         packages: [],
         prune: { keep: [], remove: [] },
-        compression: { level: 19 },
+        compression: { level: 9 },
       },
       guests: [],
       network: { mode: "routed", subnet: "172.20.216.0/24" },

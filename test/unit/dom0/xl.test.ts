@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Runner, RunResult } from "../../../src/dom0/run.ts";
-import { Xl } from "../../../src/dom0/xl.ts";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { findXenconsole, Xl } from "../../../src/dom0/xl.ts";
 import { fixture } from "./fixtures.ts";
 
 /** A runner that answers from a table of argv → result and records every call. */
@@ -47,6 +50,11 @@ describe("Xl", () => {
     await xl.destroy("tiny");
     expect(calls).toEqual(["xl create /m/1-tiny.cfg", "xl pause tiny", "xl unpause tiny", "xl destroy tiny"]);
     expect(Xl.consoleArgv("tiny")).toEqual(["xl", "console", "tiny"]);
+    // xenconsole as libxl execs it, once the domain id is known; xl when either is missing
+    const xc = "/usr/lib/xen-4.17/bin/xenconsole";
+    expect(Xl.consoleArgv("tiny", 7, xc)).toEqual([xc, "7", "--num", "0", "--type", "pv"]);
+    expect(Xl.consoleArgv("tiny", null, xc)).toEqual(["xl", "console", "tiny"]);
+    expect(Xl.consoleArgv("tiny", 7, null)).toEqual(["xl", "console", "tiny"]);
     expect(Xl.consoleLogPath("tiny")).toBe("/var/log/xen/console/guest-tiny.log");
   });
 
@@ -92,5 +100,22 @@ describe("Xl", () => {
   it("shutdown of a domain already gone is down at once", async () => {
     const { run } = fake({ "xl shutdown tiny": ok(), "xl list": ok(fixture("xl-list-end.txt")) });
     expect(await new Xl(run).shutdown("tiny", { timeoutMs: 1000 })).toBe("down");
+  });
+});
+
+describe("findXenconsole", () => {
+  it("takes the newest xen-<version>/bin/xenconsole, none when Xen's tools are absent", () => {
+    const lib = mkdtempSync(join(tmpdir(), "livedeck-xenlib-"));
+    try {
+      expect(findXenconsole(lib)).toBeNull();
+      for (const v of ["4.9", "4.17", "4.18"]) mkdirSync(join(lib, `xen-${v}`, "bin"), { recursive: true });
+      for (const v of ["4.9", "4.17"]) writeFileSync(join(lib, `xen-${v}`, "bin", "xenconsole"), "");
+      mkdirSync(join(lib, "xenfoo", "bin"), { recursive: true });
+      writeFileSync(join(lib, "xenfoo", "bin", "xenconsole"), "");
+      expect(findXenconsole(lib)).toBe(join(lib, "xen-4.17", "bin", "xenconsole"));
+      expect(findXenconsole(join(lib, "nosuch"))).toBeNull();
+    } finally {
+      rmSync(lib, { recursive: true, force: true });
+    }
   });
 });

@@ -91,7 +91,7 @@ describe("renderMenu", () => {
   it("boots Xen with dom0 memory, vcpus, com1 and the dom0 kernel with label, quiet and the append string", () => {
     const demo = entry(cfg, "demo");
     expect(line(demo, "multiboot2")).toBe(
-      "multiboot2 /boot/xen.gz dom0_mem=2048M,max:2048M dom0_max_vcpus=3 console=com1,vga com1=115200,8n1 bootscrub=0",
+      "multiboot2 /boot/xen.gz dom0_mem=2048M,max:2048M dom0_max_vcpus=3 console=com1,vga com1=115200,8n1 bootscrub=0 vga=gfx-1024x768x32",
     );
     expect(line(demo, "module2 /boot/vmlinuz")).toBe(
       "module2 /boot/vmlinuz console=hvc0 livedeck.label=DEMO_1 quiet livedeck.test=boot-check",

@@ -48,7 +48,7 @@ describe("installer argv", () => {
 
   it("FAT32 at the ESP's sector offset, one sector per cluster, size in KiB", () => {
     const a = mkfsVfatArgv("/x/d.img", 4096 * 512, 64 * 2 ** 20, "ABCD1234");
-    expect(a.slice(0, 3)).toEqual(["mkfs.vfat", "-F", "32"]);
+    expect(a.slice(0, 4)).toEqual(["mkfs.vfat", "-I", "-F", "32"]);
     expect(a).toEqual(
       expect.arrayContaining(["-s", "1", "-h", "4096", "-i", "ABCD1234", "--offset", "4096"]),
     );

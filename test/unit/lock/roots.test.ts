@@ -29,14 +29,14 @@ function lockFor(steps: Awaited<ReturnType<typeof plan>>): LockFile {
 }
 
 describe("lock against the plan", () => {
-  it("names the roots: dom0, the shared base and each flavour's layer", async () => {
+  it("names the roots: dom0, the shared base, each flavour's layer, the installer's tools and the install roots", async () => {
     const roots = (await plan()).map(rootOf).filter(Boolean);
-    expect(roots).toEqual(["dom0", "guest-base", "jeos", "server"]);
+    expect(roots).toEqual(["dom0", "guest-base", "jeos", "server", "dom0+installer", "jeos+install", "jeos+install+xen", "server+install", "server+install+xen"]);
   });
 
   it("without a lock every root is new; with a full one every root is locked", async () => {
     const steps = await plan();
-    expect(lockStatus(steps, null).roots.map((r) => r.state)).toEqual(["new", "new", "new", "new"]);
+    expect(lockStatus(steps, null).roots.map((r) => r.state)).toEqual(Array(9).fill("new"));
     const s = lockStatus(steps, lockFor(steps));
     expect(s.roots.every((r) => r.state === "locked" && !r.stale.length)).toBe(true);
     expect(s.staleRoots).toEqual([]);
@@ -77,6 +77,14 @@ describe("lock against the plan", () => {
       "script:server",
       "squashfs:server",
       "pool",
+      "layer:jeos+install",
+      "squashfs:jeos+install",
+      "layer:jeos+install+xen",
+      "squashfs:jeos+install+xen",
+      "layer:server+install",
+      "squashfs:server+install",
+      "layer:server+install+xen",
+      "squashfs:server+install+xen",
       "guests-medium",
       "iso:prime",
       "prime:intel",

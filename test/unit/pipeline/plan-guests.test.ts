@@ -41,6 +41,50 @@ describe("plan of guests", () => {
     ]);
   });
 
+  it("the CI deck with its Debian flavour installable (as the install tests make it): the installer's tools and its install root", async () => {
+    const ci = await loadDeck(join(ROOT, "flavours/ci.deck.yaml"));
+    ci.flavours.get("debian")!.flavour.installable = true;
+    const steps = planSteps(ci, SETTINGS);
+    expect(steps.map((s) => s.key).slice(steps.findIndex((s) => s.key === "pool"))).toEqual([
+      "pool",
+      "layer:dom0+installer",
+      "installer-medium",
+      "layer:debian+install",
+      "squashfs:debian+install",
+      "layer:debian+install+xen",
+      "squashfs:debian+install+xen",
+      "guests-medium",
+      "menu",
+      "iso",
+    ]);
+    const medium = steps.find((s) => s.key === "guests-medium")!;
+    // dom0 installs the guest's installable flavour: the tools and the flavour's install root
+    expect((medium.options as { installLayers?: string[] }).installLayers).toEqual(["debian+install", "debian+install+xen"]);
+    expect(medium.consumes).toMatchObject({
+      installer: "installer-medium",
+      "layer:debian+install": "squashfs:debian+install",
+      "layer:debian+install+xen": "squashfs:debian+install+xen",
+    });
+    expect(steps.find((s) => s.key === "layer:dom0+installer")!.consumes).toEqual({
+      base: "rootfs:guest-base",
+    });
+    expect(steps.find((s) => s.key === "installer-medium")!.consumes).toEqual({
+      tools: "layer:dom0+installer",
+      dom0: "prune:dom0",
+    });
+    expect(steps.find((s) => s.key === "layer:debian+install")!.consumes).toEqual({ base: "layer:debian" });
+  });
+
+  it("no installable flavour among the guests: no installer steps, guests-medium's options as before", async () => {
+    const loaded = await deckWith({
+      "x.deck.yaml": "name: x\nguests:\n  - name: g\n    flavour: f\n",
+      "f.yaml": "name: f\npackages: [hello]\n",
+    });
+    const steps = planSteps(loaded, SETTINGS);
+    expect(steps.some((s) => /installer|\+install/.test(s.key))).toBe(false);
+    expect(steps.find((s) => s.key === "guests-medium")!.options).not.toHaveProperty("installLayers");
+  });
+
   it("a flavour with a script gets one image: its packages and its script's changes, against its base", async () => {
     const loaded = await deckWith({
       "x.deck.yaml": "name: x\nguests:\n  - name: g\n    flavour: f\n",

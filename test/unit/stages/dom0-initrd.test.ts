@@ -58,9 +58,9 @@ describe("dom0-initrd", () => {
     expect(run).toThrow(message);
   });
 
-  it("defaults the level to 19 and hashes the skeleton", () => {
+  it("defaults the level to 9 and hashes the skeleton", () => {
     const o = dom0Initrd.options.parse(OK);
-    expect(o.level).toBe(19);
+    expect(o.level).toBe(9);
     expect(dom0Initrd.inputs(o)).toEqual(["/src/initrd-skel/dom0"]);
     expect(dom0Initrd.consumes).toEqual(["dom0"]);
     expect(dom0Initrd.tools).toEqual(["zstd"]);

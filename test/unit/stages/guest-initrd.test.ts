@@ -37,7 +37,7 @@ describe("guest-initrd stage", () => {
   it("has options with the guest's modules by default, and hashes the skeleton", () => {
     const o = guestInitrd.options.parse({ epoch: 1, skel: "/p/initrd-skel/guest" });
     expect(o).toEqual({
-      level: 19,
+      level: 9,
       epoch: 1,
       skel: "/p/initrd-skel/guest",
       busybox: "/bin/busybox",

@@ -99,6 +99,16 @@ describe("guests-medium stage", () => {
     expect(mediumFiles(opts).some((f) => f.path.includes("switcher"))).toBe(false);
   });
 
+  it("with install layers, places them beside the guests' layers and the installer's tools below livedeck/installer/", () => {
+    const files = mediumFiles({ ...opts, installLayers: ["jeos+install"] }).filter((f) => "role" in f);
+    expect(files.filter((f) => /install/.test(f.path))).toEqual([
+      { path: "livedeck/layers/jeos+install.squashfs", role: "layer:jeos+install", file: "layer.squashfs" },
+      { path: "livedeck/installer/installer.squashfs", role: "installer", file: "installer/installer.squashfs" },
+    ]);
+    expect(() => GuestsMediumOptions.parse({ ...opts, installLayers: ["../x"] })).toThrow();
+    expect(mediumFiles(opts).some((f) => /install/.test(f.path))).toBe(false);
+  });
+
   it("a deck without guests still gets the list and dom0's network, but no kernel", () => {
     const files = mediumFiles({ ...opts, guests: [] }).map((f) => f.path);
     expect(files).toEqual(["livedeck/guests.list", "livedeck/network", "livedeck/dnsmasq.conf"]);

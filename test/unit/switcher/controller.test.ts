@@ -15,8 +15,10 @@ async function setup(
     slowRun?: (argv: readonly string[]) => number;
   } = {},
 ) {
+  const seen: string[][] = [];
   const demo = await demoSetup(XL_FIXTURES, { createMs: 20, shutdownMs: 20 });
   const run: Runner = async (argv, opts) => {
+    seen.push([...argv]);
     const ms = o.slowRun?.(argv) ?? 0;
     if (ms) await new Promise((r) => setTimeout(r, ms));
     return o.breakRun?.(argv)
@@ -34,10 +36,11 @@ async function setup(
     shutdownTimeoutMs: o.shutdownTimeoutMs ?? 2000,
     pollMs: 60_000,
     consoleArgv: demoConsoleArgv,
+    viewArgv: demoConsoleArgv,
     shellArgv: ["/bin/sh", "-l"],
   });
   await c.refresh(true);
-  return { c, view, io };
+  return { c, view, io, seen };
 }
 
 describe("controller on the demo stand-in", () => {
@@ -128,6 +131,14 @@ describe("controller on the demo stand-in", () => {
     await until(() => view.lines.some((l) => /^deb: created in/.test(l)), "created");
     await until(() => (c.refresh(false), view.state("deb") === "running"), "running");
     expect(view.last.lines[1]).toMatch(/ cold +$/);
+  });
+
+  it("s starts through dom0's guest-start, which hands guests this boot's parameters as guests-up does", async () => {
+    const { c, view, seen } = await setup();
+    c.key("down");
+    c.key("s");
+    await until(() => view.lines.some((l) => /^deb: created in/.test(l)), "created");
+    expect(seen.filter((a) => a[0] === "guest-start")).toEqual([["guest-start", "deb", expect.stringMatching(/deb/)]]);
   });
 
   it("c cancels a start in progress", async () => {

@@ -15,7 +15,7 @@ describe("frame", () => {
     });
     expect(f.lines.map((l) => l.slice(0, 6))).toEqual([">tiny ", " deb  ", " t80  "]);
     expect(f.selected).toBe(0);
-    expect(f.status).toBe(" tiny: domain 1  VNC 127.0.0.1:5900");
+    expect(f.status).toBe(" tiny: VNC 127.0.0.1:5900  domain 1");
     expect(f.help).not.toContain("q:quit");
     expect(f.confirm).toBeNull();
     for (const l of [f.header, f.columns, ...f.lines]) expect(l).toHaveLength(80);

@@ -23,6 +23,7 @@ async function setup(install?: Parameters<typeof fakeDom0>[0]) {
     shutdownTimeoutMs: 2000,
     pollMs: 60_000,
     consoleArgv: demoConsoleArgv,
+    viewArgv: demoConsoleArgv,
     shellArgv: ["/bin/sh", "-l"],
     broker: dom0.broker,
   });

@@ -1,8 +1,10 @@
+import { stat } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import type { Broker } from "../../../../src/dom0/broker/broker.ts";
+import { stepSeconds, type Broker } from "../../../../src/dom0/broker/broker.ts";
 import { fakeDom0, HASH, request } from "./fake-dom0.ts";
 import { HOSTILE } from "./hostile.ts";
 import { requiredTargetBytes } from "../../../../src/install/layout.ts";
+import { formatSize } from "../../../../src/dom0/broker/disks.ts";
 
 async function settled(b: Broker): Promise<void> {
   for (let i = 0; i < 50 && b.jobs().some((j) => j.state === "installing"); i++)
@@ -15,7 +17,9 @@ describe("Broker", () => {
     expect(await d.ask(3, request())).toMatchObject({ id: "req00001", state: "waiting" });
     expect(d.requests.has(3)).toBe(false);
     const [job] = d.broker.waiting();
-    expect(job).toMatchObject({ domid: 3, guest: "deb", flavour: "jeos", needBytes: requiredTargetBytes(2e9) });
+    expect(job).toMatchObject({ domid: 3, guest: "deb", flavour: "jeos", needBytes: requiredTargetBytes(3e9) });
+    // the guest's layers and its flavour's install root beside them
+    expect(job!.layers).toEqual(["/m/base.squashfs", "/m/jeos.squashfs", "/m/jeos+install.squashfs"]);
     expect(d.lines.at(-1)).toMatch(/deb asks to install jeos as box/);
   });
 
@@ -26,7 +30,7 @@ describe("Broker", () => {
     expect(disks.map((x) => [x.name, x.refusals])).toEqual([
       ["sda", []],
       ["sdb", ["holds the boot medium", "has a mounted filesystem (sdb)"]],
-      ["vda", ["is too small: jeos needs 2.7 GB"]],
+      ["vda", [`is too small: jeos needs ${formatSize(requiredTargetBytes(3e9))}`]],
     ]);
   });
 
@@ -40,7 +44,10 @@ describe("Broker", () => {
     await settled(d.broker);
     const [r, o] = d.installs[0]!;
     expect(r).toEqual({ flavour: "jeos", hostname: "box", user: "anna", passwordHash: HASH, withXen: true, target: { kind: "device", path: "/dev/sda" } });
-    expect(o.source).toEqual({ kind: "layers", images: ["/m/base.squashfs", "/m/jeos.squashfs"] });
+    expect(o.source).toEqual({
+      kind: "layers",
+      images: ["/m/base.squashfs", "/m/jeos.squashfs", "/m/jeos+install.squashfs", "/m/jeos+install+xen.squashfs"],
+    });
     expect(d.statuses.map(([, s]) => [s.state, s.step ?? null, s.percent ?? null])).toEqual([
       ["waiting", null, null],
       ["installing", "check", 0],
@@ -48,6 +55,27 @@ describe("Broker", () => {
       ["done", null, 100],
     ]);
     expect(d.broker.jobs()[0]!.state).toBe("done");
+  });
+
+  it("refuses a request the medium has no install image for (here: with Xen), naming the missing file", async () => {
+    const d = fakeDom0();
+    d.io.treeBytes = async (images) => {
+      const missing = images.find((i) => i.endsWith("+xen.squashfs"));
+      if (missing) await stat(missing); // fs's own ENOENT error (code, path), as dom0's io gets it
+      return images.length * 1e9;
+    };
+    expect(await d.ask(3, request({ withXen: true }))).toMatchObject({
+      state: "refused",
+      message: expect.stringMatching(
+        /^this medium cannot install jeos with Xen: it has no \S*jeos\+install\+xen\.squashfs; install without Xen, or make a disk with Xen on the build host \(livedeck install --with-xen\)$/,
+      ),
+    });
+    expect(d.broker.waiting()).toEqual([]);
+    expect(await d.ask(3, request({ id: "req00002" }))).toMatchObject({ state: "waiting" });
+  });
+
+  it("logs where an install's time went, step by step", () => {
+    expect(stepSeconds({ check: 1.24, partition: 0.5, copy: 61 })).toBe("check 1.2, partition 0.5, copy 61.0");
   });
 
   it("reports the failed step to the guest", async () => {

@@ -1,0 +1,254 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { Qmp } from "../../src/qemu/qmp.ts";
+import { startBoot } from "../../src/qemu/session.ts";
+import { requireTools } from "../../src/tools/doctor.ts";
+import { buildCiIso } from "../helpers/ci-iso.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { parsePpm, pictureStats, type PictureStats } from "../helpers/ppm.ts";
+import { SerialTerm } from "../helpers/serial-term.ts";
+import { select, waitMarker } from "../helpers/switcher-keys.ts";
+import { wsBridge } from "../helpers/ws-bridge.ts";
+import { rowOf } from "../tools/switcher-tmux.ts";
+
+/**
+ * A graphical guest on a real boot: the CI deck plus desk1 of flavours/desktop.yaml, started alone
+ * (livedeck.guests), with dom0's outside network on QEMU's user-mode net. Through loopback forwards
+ * to dom0's outside address: the VNC server's handshake offers VNC authentication only, a snapshot
+ * (vncsnapshot, this boot's password) is a desktop, and through websockify (noVNC's transport) a
+ * wrong password is refused where the right one gets the desktop. Then the switcher's `v`: QMP
+ * screendumps show the PC's screen turn from the text console to the desktop, and Ctrl-Q (a key on
+ * the PC's keyboard) returns to the switcher. Snapshots and screendumps stay in the boot's log
+ * directory (printed).
+ */
+const MINUTE = 60_000;
+const PASSWORD = "livedk42";
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const withDesktop = (deck: string) =>
+  deck.replace("boot:\n", "  - name: desk1\n    flavour: desktop\nboot:\n");
+
+/** The server's RFB version line and the security types it offers a 3.8 client (2: VNC authentication). */
+async function rfbHello(port: number): Promise<{ version: string; types: number[] }> {
+  const sock = connect(port, "127.0.0.1");
+  let got = Buffer.alloc(0);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error("RFB: no answer in 60 s")), 60_000);
+      sock.on("error", reject);
+      sock.on("close", () =>
+        reject(new Error(`RFB: closed after ${JSON.stringify(got.toString("latin1"))}`)),
+      );
+      sock.on("data", (d: Buffer) => {
+        const had = got.length;
+        got = Buffer.concat([got, d]);
+        if (had < 12 && got.length >= 12) sock.write("RFB 003.008\n");
+        const n = got[12];
+        if (n !== undefined && got.length >= 13 + n)
+          resolve({ version: got.subarray(0, 12).toString("latin1"), types: [...got.subarray(13, 13 + n)] });
+      });
+    });
+  } finally {
+    clearTimeout(timer);
+    sock.destroy();
+  }
+}
+
+/** A desktop, not a blank or single-colour frame and not a text console. */
+const looksLikeDesktop = (st: PictureStats) => st.colours >= 16 && st.dominant < 0.95 && st.dark < 0.5;
+
+/**
+ * vncsnapshot of 127.0.0.1:port (JPEG, decoded to PPM) with the password file `passwd`. Hextile:
+ * with Tight in its list vncsnapshot waits forever on TigerVNC's end-of-update rectangle (it says
+ * "Zero size rect - ignoring"); hextile is cheap for the guest to encode and small on a desktop.
+ */
+async function snapshot(port: number, passwd: string, out: string) {
+  const argv = ["-quiet", "-encodings", "hextile", "-passwd", passwd, `127.0.0.1::${port}`, `${out}.jpg`];
+  await run("vncsnapshot", argv, { timeout: 60_000 });
+  const { stdout } = await run("djpeg", ["-pnm", `${out}.jpg`], { encoding: "buffer", maxBuffer: 64 << 20 });
+  await writeFile(`${out}.ppm`, stdout);
+  const p = parsePpm(stdout);
+  return { ...pictureStats(p), width: p.width, height: p.height };
+}
+
+describe("graphical guests", () => {
+  it(
+    "a desktop guest serves its desktop over VNC and noVNC with this boot's password only, and the switcher shows it full-screen",
+    async () => {
+      await requireTools(["tmux", "vncsnapshot", "vncpasswd", "djpeg"], "the graphical guests' vm test");
+      const iso = await buildCiIso({
+        edit: withDesktop,
+        append: `livedeck.guests=desk1 livedeck.vncpw=${PASSWORD} livedeck.net=dhcp livedeck.guest-timeout=900`,
+      });
+      const dir = await mkdtemp(join(tmpdir(), "livedeck-desktop-"));
+      const passwd = join(dir, "passwd");
+      const wrong = join(dir, "wrong-passwd");
+      const vncpasswd = async (pw: string) =>
+        (await run("sh", ["-c", `printf '%s\\n' ${pw} | vncpasswd -f`], { encoding: "buffer" })).stdout;
+      await writeFile(passwd, await vncpasswd(PASSWORD));
+      await writeFile(wrong, await vncpasswd("nottheone"));
+      const [vnc, web] = [await freePort(), await freePort()];
+      const t = new SerialTerm();
+      await t.start();
+      const s = await startBoot({
+        iso,
+        logDir: dir,
+        qmp: true,
+        hostfwd: [
+          { host: vnc, guest: 5900 },
+          { host: web, guest: 6080 },
+        ],
+        onConsoleData: (c) => t.feed(c),
+      });
+      const figures: string[] = [`artifacts in ${dir}`];
+      const t0 = Date.now();
+      const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+      try {
+        await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
+        const ready = await waitMarker(
+          s,
+          (m) => /^LIVEDECK-GUEST-(READY|FAILED) desk1\b/.test(m.text),
+          "desk1's desktop",
+          15 * MINUTE,
+        );
+        expect(ready.text).toMatch(/READY/);
+        figures.push(`${ready.text} at ${ready.seconds.toFixed(1)} s of the boot`);
+
+        // dom0's relay on its outside address: VNC authentication is all the server offers.
+        const served = await waitMarker(
+          s,
+          (m) => /^LIVEDECK-VNC-WEB(-FAILED)? /.test(m.text),
+          "vnc-web's line",
+          10 * MINUTE,
+        );
+        expect(served.text).toMatch(/^LIVEDECK-VNC-WEB desk1 /);
+        figures.push(`${served.text} at ${served.seconds.toFixed(1)} s of the boot`);
+        const hello = await waitFor(() => rfbHello(vnc), "the VNC relay", 5 * MINUTE);
+        expect(hello).toEqual({ version: "RFB 003.008\n", types: [2] });
+        figures.push(`RFB handshake through dom0's relay at ${at()}`);
+
+        // The frame: a desktop (Blackbox's toolbar, an xterm, the background), not a blank one.
+        const shot = () =>
+          waitFor(() => snapshot(vnc, passwd, join(dir, "vnc-desk1")), "a VNC snapshot", 2 * MINUTE);
+        let st = await shot();
+        const until = Date.now() + 2 * MINUTE; // the window manager may still be drawing
+        while (!looksLikeDesktop(st) && Date.now() < until) {
+          await sleep(3000);
+          st = await shot();
+        }
+        figures.push(
+          `desk1 over VNC: ${st.width}x${st.height}, ${st.colours} colours, dominant ${(st.dominant * 100).toFixed(0)} % (${at()})`,
+        );
+        expect([st.width, st.height]).toEqual([1024, 768]);
+        expect(looksLikeDesktop(st), JSON.stringify(st)).toBe(true);
+
+        // noVNC: its page, and its WebSocket path refuses a wrong password and takes the right one.
+        const page = await waitFor(
+          () => fetch(`http://127.0.0.1:${web}/vnc.html`),
+          "noVNC's page",
+          3 * MINUTE,
+        );
+        expect(page.status).toBe(200);
+        expect(await page.text()).toMatch(/noVNC/);
+        const bridge = await wsBridge("127.0.0.1", web);
+        try {
+          const refused = await snapshot(bridge.port, wrong, join(dir, "wrong")).then(
+            () => "a snapshot",
+            (e: { stderr?: string }) => String(e.stderr),
+          );
+          expect(refused).toMatch(/authentication failed/i);
+          const viaWeb = await snapshot(bridge.port, passwd, join(dir, "novnc-desk1"));
+          expect(looksLikeDesktop(viaWeb), JSON.stringify(viaWeb)).toBe(true);
+          figures.push(`noVNC's WebSocket: wrong password refused, the desktop with the right one (${at()})`);
+        } finally {
+          await bridge.close();
+        }
+
+        // The switcher: desk1's address and password, then `v`: its desktop on the PC's screen.
+        await waitMarker(s, (m) => m.text.startsWith("LIVEDECK-SWITCHER-READY"), "the switcher", 5 * MINUTE);
+        await t.waitFor((sc) => rowOf(sc, "desk1") !== undefined, "desk1 in the switcher", 2 * MINUTE);
+        await select(s, t, "desk1");
+        const screen = await t.waitFor(
+          (sc) => sc.includes(`pw ${PASSWORD}`),
+          "desk1's VNC details",
+          2 * MINUTE,
+        );
+        expect(screen).toMatch(/VNC [\d.]+:5900 web http:\/\/[\d.]+:6080\/vnc\.html pw livedk42 v:view/);
+        const qmp = await Qmp.connect(s.qmpSocket!);
+        try {
+          const dump = async (name: string) => {
+            const file = join(dir, `${name}.ppm`);
+            await qmp.execute("screendump", { filename: file });
+            return pictureStats(parsePpm(await readFile(file)));
+          };
+          const before = await dump("pc-before-view");
+          expect(looksLikeDesktop(before), JSON.stringify(before)).toBe(false);
+
+          const v0 = Date.now();
+          s.send("v");
+          await waitMarker(
+            s,
+            (m) => m.text.startsWith("LIVEDECK-VNC-VIEW desk1"),
+            "the view's start",
+            3 * MINUTE,
+          );
+          let during = await dump("pc-view-desk1");
+          while (!looksLikeDesktop(during) && Date.now() - v0 < 3 * MINUTE) {
+            await sleep(2000);
+            during = await dump("pc-view-desk1");
+          }
+          figures.push(`v → the desktop on the PC's screen in ${((Date.now() - v0) / 1000).toFixed(1)} s`);
+          expect(looksLikeDesktop(during), JSON.stringify(during)).toBe(true);
+
+          // Ctrl-Q on the PC's keyboard ends the view; the switcher says so.
+          await qmp.execute("send-key", {
+            keys: [
+              { type: "qcode", data: "ctrl" },
+              { type: "qcode", data: "q" },
+            ],
+          });
+          const end = await waitMarker(
+            s,
+            (m) => m.text.startsWith("LIVEDECK-VNC-VIEW-END desk1"),
+            "the view's end",
+            2 * MINUTE,
+          );
+          expect(end.text).toBe("LIVEDECK-VNC-VIEW-END desk1 0");
+          await t.waitFor(
+            (sc) => sc.includes("back from desk1's desktop"),
+            "the switcher after Ctrl-Q",
+            2 * MINUTE,
+          );
+          figures.push(`the view began and ended at ${at()}`);
+        } finally {
+          qmp.close();
+        }
+      } finally {
+        console.log(figures.join("\n"));
+        await s.stop();
+        await t.stop();
+      }
+    },
+    30 * MINUTE,
+  );
+});
+
+/** Retries `f` until it resolves (a service that comes up after the guest says ready). */
+async function waitFor<T>(f: () => Promise<T>, what: string, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      return await f();
+    } catch (e) {
+      if (Date.now() > end) throw new Error(`${what}: not up in ${ms / 1000} s: ${String(e)}`);
+      await sleep(3000);
+    }
+  }
+}
