@@ -36,7 +36,7 @@ export interface StateMeta {
   stateSha256: string;
 }
 
-/** `NAME.meta`; state-match checks config_sha256, layers (sizes), state_bytes and state_sha256. */
+/** `NAME.meta`; state-match checks config_sha256, layers (sizes) and state_bytes (zstd's checksum the content). */
 export function stateMetaText(m: StateMeta): string {
   return [
     `config_sha256=${m.configSha256}`,
@@ -67,6 +67,7 @@ export function stateZstdArgv(level: number, long: boolean, input: string, outpu
     `-${level}`,
     ...(level > 19 ? ["--ultra"] : []),
     ...(long ? ["--long=27"] : []),
+    "--check", // the frame's checksum: dom0 finds a corrupt state while restoring it (state-match reads it no more)
     "-T0",
     "-q",
     "-f",

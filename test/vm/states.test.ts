@@ -92,8 +92,9 @@ describe("saved states on the CI deck's medium", () => {
       ).finally(() => rm(dirname(corrupt), { recursive: true, force: true }));
       expect(verdict).toBe("LIVEDECK-TEST PASS states: micro1=cold deb=restored clock: deb");
       expect(log).toMatch(/livedeck: deb: clock \d+ s past dom0's at the restore/);
+      // found by zstd's frame checksum while restoring (paused: the corrupt guest never ran)
       expect(log).toContain(
-        "livedeck: micro1: cold boot: state file /run/medium/livedeck/states/GenuineIntel/micro1.zst is corrupt (sha256 mismatch)",
+        "livedeck: micro1: cold boot: state file /run/medium/livedeck/states/GenuineIntel/micro1.zst is corrupt (zstd: ",
       );
     },
     90 * MINUTE,

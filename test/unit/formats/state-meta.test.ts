@@ -46,6 +46,7 @@ describe("state metadata on the medium", () => {
       "zstd",
       "-19",
       "--long=27",
+      "--check",
       "-T0",
       "-q",
       "-f",
@@ -53,7 +54,7 @@ describe("state metadata on the medium", () => {
       "b",
       "a",
     ]);
-    expect(stateZstdArgv(3, false, "a", "b")).toEqual(["zstd", "-3", "-T0", "-q", "-f", "-o", "b", "a"]);
+    expect(stateZstdArgv(3, false, "a", "b")).toEqual(["zstd", "-3", "--check", "-T0", "-q", "-f", "-o", "b", "a"]);
     expect(stateZstdArgv(22, false, "a", "b")).toContain("--ultra");
   });
 });
