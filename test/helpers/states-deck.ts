@@ -7,7 +7,7 @@
  */
 export function statesDeck(deck: string): string {
   const out = deck
-    .replace("  - name: micro1\n    flavour: micro\n", '  - name: micro1\n    flavour: micro\n    state-memory: "40M"\n')
+    .replace(/^( {2}- name: micro1\n {4}flavour: micro.*\n)/m, '$1    state-memory: "40M"\n')
     .replace("  - name: micro2\n    flavour: micro\n", "  - name: micro2\n    flavour: micro\n    autostart: false\n")
     .replace("    flavour: debian", '    flavour: debssh\n    state-memory: "64M"')
     .replace(
