@@ -70,3 +70,20 @@ wait_for 300 "the desktop (Blackbox on :0)" desktop
 echo "vnc: desktop of $(hostname) on port 5900 at $(cut -d' ' -f1 /proc/uptime) s"
 SERVICE
 chmod 0755 /etc/init.d/vnc
+
+# A desktop restored from a saved state kept the saving boot's VNC password: this boot's comes with
+# the restore (dom0's guest-start, in /run/livedeck/restore-params), and Xvnc reads its password file
+# at each connection. No password, no desktop: the hook fails and dom0 boots the guest cold.
+install -d /etc/livedeck/post-restore.d
+cat >/etc/livedeck/post-restore.d/50-vnc-password <<'HOOK'
+#!/bin/sh
+pw=$(tr ' ' '\n' </run/livedeck/restore-params | sed -n 's/^livedeck\.vncpw=//p' | tail -n 1)
+f=/home/demo/.vnc/passwd
+if [ -z "$pw" ]; then
+	: >"$f"
+	echo "vnc: no VNC password came with the restore" >&2
+	exit 1
+fi
+printf '%s\n' "$pw" | vncpasswd -f >"$f.new" && chown demo:demo "$f.new" && chmod 0600 "$f.new" && mv "$f.new" "$f"
+HOOK
+chmod 0755 /etc/livedeck/post-restore.d/50-vnc-password
