@@ -145,7 +145,8 @@ export async function benchPeers(): Promise<void> {
     const deck = join(decks, "peers.deck.yaml");
     await writeFile(
       deck,
-      "name: peers\ndescription: peers benchmark\nguests:\n  - name: deb\n    flavour: peer\nboot:\n  timeout: 1\n",
+      // no saved states: like for like with live-build, which saves none (their cost: bench states)
+      "name: peers\ndescription: peers benchmark\nguests:\n  - name: deb\n    flavour: peer\nstates:\n  cpus: []\nboot:\n  timeout: 1\n",
     );
     const flavour = (pkgs: string[]) =>
       writeFile(
