@@ -51,11 +51,6 @@ export const GuestSchema = z
     autostart: z.boolean().default(true).describe("started by dom0 at boot"),
     memory: size(32, 65536).optional().describe("guest RAM; default: the flavour's"),
     vcpus: z.number().int().min(1).max(64).optional().describe("virtual CPUs; default: the flavour's"),
-    "state-memory": size(32, 65536)
-      .optional()
-      .describe(
-        "RAM the guest is shrunk to (balloon, xl mem-set) before the build saves its state: a smaller state, a faster restore; it grows back to its memory after each restore",
-      ),
   })
   .strict();
 export type Guest = z.infer<typeof GuestSchema>;

@@ -19,15 +19,6 @@ export interface PrimeIndex {
   states: { name: string; offset: number; bytes: number }[];
 }
 
-/**
- * What the stage writes at the scratch disk's start: the header dom0 looks for, then one
- * `shrink NAME MIB` line per guest to balloon down before its save (the deck's state-memory).
- */
-export function primeRequestText(shrink: Readonly<Record<string, number>>): string {
-  const lines = [PRIME_REQUEST, ...Object.entries(shrink).map(([name, mib]) => `shrink ${name} ${mib}`)];
-  return `${lines.join("\n")}\n`;
-}
-
 /** The index from the disk's first MiB; throws saying what is wrong (dom0 never finished, garbage). */
 export function parsePrimeIndex(head: string): PrimeIndex {
   const lines = head.split("\n");

@@ -37,9 +37,6 @@ export function planStates(
       { menu: "menu:prime", dom0: inputs.dom0, guests: inputs.guests },
     ),
   ];
-  const shrink = Object.fromEntries(
-    deck.guests.flatMap((g) => (g.autostart && g["state-memory"] ? [[g.name, g["state-memory"]]] : [])),
-  );
   const consumes: Record<string, string> = {};
   const vendors: string[] = [];
   for (const { vendor, model } of deck.states.cpus) {
@@ -49,7 +46,7 @@ export function planStates(
       step(
         key,
         "prime",
-        { vendor, cpu: model, level: deck.states.level, long: deck.states.long, shrink },
+        { vendor, cpu: model, level: deck.states.level, long: deck.states.long },
         { iso: "iso:prime", guests: inputs.guests },
       ),
     );

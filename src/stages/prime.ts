@@ -4,7 +4,7 @@ import { mkdir, open, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { z } from "zod";
-import { MIB, parsePrimeIndex, primeRequestText, scratchBytes } from "../formats/prime-disk.ts";
+import { MIB, PRIME_REQUEST, parsePrimeIndex, scratchBytes } from "../formats/prime-disk.ts";
 import {
   CPU_VENDORS,
   configLayers,
@@ -28,10 +28,6 @@ export const PrimeOptions = z
     level: z.number().int().min(1).max(22).describe("zstd level of the states"),
     long: z.boolean().describe("zstd --long (27: 128 MiB window, a whole small guest)"),
     timeoutS: z.number().int().positive().default(3600).describe("seconds the prime boot may take"),
-    shrink: z
-      .record(z.string(), z.number().int().positive())
-      .default({})
-      .describe("guest name → MiB it is ballooned down to before its save (the deck's state-memory)"),
   })
   .strict();
 export type PrimeOptions = z.infer<typeof PrimeOptions>;
@@ -73,7 +69,7 @@ export default defineStage({
     const work = join(ctx.out, "work");
     await mkdir(work, { recursive: true });
     const scratch = join(work, "scratch.raw");
-    await writeFile(scratch, primeRequestText(o.shrink));
+    await writeFile(scratch, `${PRIME_REQUEST}\n`);
     const fh = await open(scratch, "r+");
     await fh.truncate(scratchBytes(guests.map((g) => g.memoryMiB)));
     await fh.close();

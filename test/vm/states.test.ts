@@ -76,9 +76,7 @@ describe("saved states on the CI deck's medium", () => {
       expect(log).toMatch(/livedeck: micro1: clock \d+ s past dom0's at the restore/);
       expect(log).toMatch(/livedeck: deb: clock \d+ s past dom0's at the restore/);
       expect(log).not.toContain("cold boot:");
-      // saved ballooned down (statesDeck's state-memory), grown back after the restore
-      expect(log).toMatch(/livedeck: micro1: 9[56] MiB after its restore \(memory 96 MiB\)/);
-      expect(log).toMatch(/livedeck: deb: 1(27|28) MiB after its restore \(memory 128 MiB\)/);
+
     },
     90 * MINUTE,
   );

@@ -38,7 +38,7 @@ describe("schemaAt / keysAt", () => {
 
   it("lists the keys a mapping accepts", () => {
     expect(keysAt(DeckSchema, ["dom0"])).toEqual(["memory", "vcpus", "packages", "prune", "compression"]);
-    expect(keysAt(DeckSchema, ["guests", 0])).toEqual(["name", "flavour", "autostart", "memory", "vcpus", "state-memory"]);
+    expect(keysAt(DeckSchema, ["guests", 0])).toEqual(["name", "flavour", "autostart", "memory", "vcpus"]);
     expect(keysAt(DeckSchema, [])).toContain("outputs");
     expect(keysAt(DeckSchema, ["name"])).toEqual([]);
   });

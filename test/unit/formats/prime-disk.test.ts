@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MIB, PRIME_REQUEST, parsePrimeIndex, primeRequestText, scratchBytes } from "../../../src/formats/prime-disk.ts";
+import { MIB, PRIME_REQUEST, parsePrimeIndex, scratchBytes } from "../../../src/formats/prime-disk.ts";
 
 const INDEX = [
   "LIVEDECK-PRIME-STATES 1",
@@ -42,12 +42,5 @@ describe("parsePrimeIndex", () => {
 describe("scratchBytes", () => {
   it("holds the index MiB and each guest's RAM with room for the stream's overhead", () => {
     expect(scratchBytes([96, 96, 128])).toBe(MIB * (1 + 112 + 112 + 144));
-  });
-});
-
-describe("primeRequestText", () => {
-  it("is the header dom0 looks for, then a shrink line per guest to balloon down before its save", () => {
-    expect(primeRequestText({})).toBe(`${PRIME_REQUEST}\n`);
-    expect(primeRequestText({ micro1: 40, deb: 64 })).toBe(`${PRIME_REQUEST}\nshrink micro1 40\nshrink deb 64\n`);
   });
 });

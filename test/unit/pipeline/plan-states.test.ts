@@ -30,29 +30,9 @@ describe("planStates", () => {
       level: 9,
       long: false,
       timeoutS: 3600,
-      shrink: {},
     });
     expect(p.vendors).toEqual(["amd"]);
     expect(p.consumes).toEqual({ "states:amd": "prime:amd" });
-  });
-
-  it("asks the prime boot to shrink the autostart guests that have a state-memory", () => {
-    const p = planStates(
-      DeckSchema.parse({
-        name: "x",
-        guests: [
-          { name: "a", flavour: "micro", "state-memory": "40M" },
-          { name: "b", flavour: "micro" },
-          { name: "c", flavour: "micro", autostart: false, "state-memory": "40M" },
-        ],
-      }),
-      ISO,
-      INPUTS,
-    );
-    expect(p.steps.filter((s) => s.key.startsWith("prime:")).map((s) => (s.options as { shrink: unknown }).shrink)).toEqual([
-      { a: 40 },
-      { a: 40 },
-    ]);
   });
 
   it("plans nothing without CPU models or without an autostart guest", () => {

@@ -9,7 +9,6 @@ describe("prime stage", () => {
       level: 19,
       long: true,
       timeoutS: 3600,
-      shrink: {},
     });
     expect(prime.consumes).toEqual(["iso", "guests"]);
     expect(prime.tools).toContain("qemu-system-x86_64");
@@ -22,7 +21,6 @@ describe("prime stage", () => {
       { vendor: "amd", cpu: "EPYC,+svm", level: 3, long: false },
     ],
     ["a zstd level above 22", { vendor: "amd", cpu: "EPYC", level: 23, long: false }],
-    ["a shrink to no memory", { vendor: "amd", cpu: "EPYC", level: 3, long: false, shrink: { g: 0 } }],
   ])("rejects %s", (_, o) => {
     expect(prime.options.safeParse(o).success).toBe(false);
   });
