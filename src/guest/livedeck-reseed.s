@@ -74,8 +74,11 @@ _start:
 	jl fail
 
 	# struct rand_pool_info { entropy_count, buf_size, buf[] } in place at reply+8: buf_size is
-	# the header's len already; credit no bits (the pool is initialised: mixing is what counts).
-	movl $0, 8(%rbx)
+	# the header's len already. Credit the seed's 256 random bits (32 bytes of dom0's urandom): a
+	# guest saved before its CRNG was ready (no RDRAND on the baseline CPU models, few interrupts
+	# under emulation) refuses RNDRESEEDCRNG with ENODATA until it gathers entropy on its own, which
+	# took minutes (a restored busybox guest said READY 238 s after xl restore, quiet machine).
+	movl $256, 8(%rbx)
 	mov $SYS_open, %eax
 	lea urandom(%rip), %rdi
 	mov $O_WRONLY, %esi
