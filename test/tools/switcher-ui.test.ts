@@ -50,7 +50,7 @@ describe("switcher UI (bundle, tmux, demo)", () => {
     expect(rowOf(s, "deb")).toMatch(/^ deb +jeos +stopped +128M +1 +- 172\.20\.216\.12 /);
     expect(rowOf(s, "t80")).toMatch(/^ t80 +micro +failed +80M/);
     expect(lines[23]).toMatch(
-      /^ Enter:console s:start p:pause d:stop r:restart l:log !:shell c:cancel q:quit/,
+      /^ Enter:console s:start S:save p:pause d:stop r:reboot l:log !:sh c:cancel q:quit/,
     );
     expect(s).toContain("terminal linux, DEMO: recorded fixtures, no Xen");
     expect(await readFile(join(dir, "events.log"), "utf8")).toBe("LIVEDECK-SWITCHER-READY\n");

@@ -195,7 +195,7 @@ describe("controller on the demo stand-in", () => {
     c.key("down");
     c.key("s");
     expect(view.last.confirm).toBe(
-      "deb needs 128M, Xen has 100M free: stop a guest (d) first. Start anyway? [y/n]",
+      "deb needs 128M, Xen has 100M free: save (S) or stop (d) a guest first. Start anyway? [y/n]",
     );
     expect(view.state("deb")).toBe("stopped");
     c.key("y");
