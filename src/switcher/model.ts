@@ -178,7 +178,9 @@ function cell(text: string, width: number, right = false): string {
 
 function line(values: readonly string[], width: number): string {
   const fixed = COLUMNS.slice(1).reduce((n, c) => n + c.width + 1, 0);
-  const nameWidth = Math.max(COLUMNS[0].width, Math.min(32, width - 1 - fixed));
+  // the marker column, and the last column left blank: blessed wrapped a row whose BOOT column
+  // ("restored") reached the screen's edge
+  const nameWidth = Math.max(COLUMNS[0].width, Math.min(32, width - 2 - fixed));
   const cells = values.map((v, i) =>
     i === 0 ? cell(v, nameWidth) : cell(v, COLUMNS[i]!.width, "right" in COLUMNS[i]! && COLUMNS[i]!.right),
   );

@@ -141,6 +141,33 @@ describe("controller on the demo stand-in", () => {
     expect(seen.filter((a) => a[0] === "guest-start")).toEqual([["guest-start", "deb", expect.stringMatching(/deb/)]]);
   });
 
+  it("S asks RAM or disk, saves through guest-save (not cancellable), lists it saved; s restores it", async () => {
+    const { c, view, seen } = await setup();
+    c.key("S-s");
+    expect(view.last.confirm).toMatch(/^Save tiny .* r:RAM .* d:disk/);
+    c.key("d");
+    expect(view.state("tiny")).toBe("saving");
+    expect(view.last.status).toMatch(/^ save tiny \d+s$/);
+    c.key("c");
+    expect(view.lines).toContain("tiny: a save cannot be cancelled (the guest would stay suspended)");
+    await until(() => view.lines.some((l) => /^tiny: saved to disk in [\d.]+ s \(12\.0 MiB\); s restores it$/.test(l)), "saved");
+    expect(seen).toContainEqual(["guest-save", "tiny", "disk"]);
+    await until(() => view.last.lines[0]!.includes(" saved disk "), "listed saved");
+    c.key("s");
+    await until(() => view.lines.some((l) => /^tiny: restored in [\d.]+ s, ready$/.test(l)), "restored");
+    await until(() => (c.refresh(false), view.state("tiny") === "running"), "running");
+    expect(view.last.lines[0]).toMatch(/ restored *$/);
+  });
+
+  it("a refused save says why and the guest keeps its row", async () => {
+    const { c, view } = await setup({ breakRun: (a) => a[0] === "guest-save" });
+    c.key("S-s");
+    c.key("r");
+    await until(() => view.lines.some((l) => l.startsWith("error: ")), "the error");
+    expect(view.lines.at(-1)).toMatch(/^error: guest-save tiny: no "saved" or "not saved" line in its output: libxl: error/);
+    expect(view.state("tiny")).toBe("running");
+  });
+
   it("c cancels a start in progress", async () => {
     const { c, view } = await setup();
     c.key("down");
