@@ -16,7 +16,18 @@ const MINUTE = 60_000;
 export async function benchRtsave(): Promise<void> {
   const { dir, deck } = await ciDeckCopy("rtsave");
   const b = (
-    await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, "out"), "--format", "iso", "--append", "livedeck.guests=micro1"])
+    await timed([
+      "build",
+      deck,
+      "--store",
+      BENCH_STORE,
+      "--out",
+      join(dir, "out"),
+      "--format",
+      "iso",
+      "--append",
+      "livedeck.guests=micro1",
+    ])
   ).json as { outputs: { format: string; path: string }[] };
   const iso = b.outputs.find((o) => o.format === "iso")!.path;
   const disk = join(dir, "save.img");
@@ -41,20 +52,37 @@ export async function benchRtsave(): Promise<void> {
       if (!m) throw new Error(`${cmd}: no ${re} in:\n${out.join("\n")}`);
       return m;
     };
-    await sh("C=$(cat /run/livedeck/guests/micro1/config); t() { cut -d' ' -f1 /proc/uptime; }; R=/run/livedeck/raw");
+    await sh(
+      "C=$(cat /run/livedeck/guests/micro1/config); t() { cut -d' ' -f1 /proc/uptime; }; R=/run/livedeck/raw",
+    );
     const secs = (m: RegExpExecArray) => (Number(m[2]) - Number(m[1])).toFixed(1);
     const out: string[] = [];
     for (const where of ["ram", "disk"]) {
       const saved = await said(`guest-save micro1 ${where}`, /saved to \w+ \(\S+, (\d+) bytes, ([\d.]+) s\)/);
-      const back = await said("a=$(t); guest-start micro1 $C >/dev/null; echo RS $a $(t) $(cat /run/livedeck/guests/micro1/boot)", /^RS ([\d.]+) ([\d.]+) (\w+)$/);
+      const back = await said(
+        "a=$(t); guest-start micro1 $C >/dev/null; echo RS $a $(t) $(cat /run/livedeck/guests/micro1/boot)",
+        /^RS ([\d.]+) ([\d.]+) (\w+)$/,
+      );
       out.push(
         `${where.padEnd(4)}: guest-save ${saved[2]} s, ${(Number(saved[1]) / 2 ** 20).toFixed(1)} MiB; guest-start → READY ${secs(back)} s (${back[3]})`,
       );
     }
-    const raw = await said("a=$(t); xl save micro1 $R.save 2>/dev/null; echo XS $a $(t) $(stat -c %s $R.save)", /^XS ([\d.]+) ([\d.]+) (\d+)$/);
-    const z = await said("a=$(t); zstd -1 -q $R.save -o $R.zst; echo ZC $a $(t) $(stat -c %s $R.zst)", /^ZC ([\d.]+) ([\d.]+) (\d+)$/);
-    const rr = await said("a=$(t); xl restore -p $C $R.save >/dev/null 2>&1; echo XR $a $(t); xl destroy micro1", /^XR ([\d.]+) ([\d.]+)$/);
-    const zr = await said("a=$(t); zstd -dc $R.zst | xl restore -p $C /dev/stdin >/dev/null 2>&1; echo ZR $a $(t); xl destroy micro1", /^ZR ([\d.]+) ([\d.]+)$/);
+    const raw = await said(
+      "a=$(t); xl save micro1 $R.save 2>/dev/null; echo XS $a $(t) $(stat -c %s $R.save)",
+      /^XS ([\d.]+) ([\d.]+) (\d+)$/,
+    );
+    const z = await said(
+      "a=$(t); zstd -1 -q $R.save -o $R.zst; echo ZC $a $(t) $(stat -c %s $R.zst)",
+      /^ZC ([\d.]+) ([\d.]+) (\d+)$/,
+    );
+    const rr = await said(
+      "a=$(t); xl restore -p $C $R.save >/dev/null 2>&1; echo XR $a $(t); xl destroy micro1",
+      /^XR ([\d.]+) ([\d.]+)$/,
+    );
+    const zr = await said(
+      "a=$(t); zstd -dc $R.zst | xl restore -p $C /dev/stdin >/dev/null 2>&1; echo ZR $a $(t); xl destroy micro1",
+      /^ZR ([\d.]+) ([\d.]+)$/,
+    );
     out.push(
       `raw : xl save to tmpfs ${secs(raw)} s, ${(Number(raw[3]) / 2 ** 20).toFixed(1)} MiB; zstd -1 of it ${secs(z)} s → ${(Number(z[3]) / 2 ** 20).toFixed(1)} MiB (${(Number(raw[3]) / Number(z[3])).toFixed(1)}×)`,
       `      xl restore -p from the raw file ${secs(rr)} s, through zstd -dc ${secs(zr)} s`,

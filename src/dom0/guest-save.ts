@@ -33,7 +33,13 @@ export function parseGuestSave(name: string, stdout: string): GuestSaved {
     ?.slice(prefix.length);
   const ok = line && /^saved to (ram|disk) \((.+), (\d+) bytes, (\d+(?:\.\d+)?) s\)$/.exec(line);
   if (ok)
-    return { saved: true, where: ok[1] as SaveWhere, path: ok[2]!, bytes: Number(ok[3]), seconds: Number(ok[4]) };
+    return {
+      saved: true,
+      where: ok[1] as SaveWhere,
+      path: ok[2]!,
+      bytes: Number(ok[3]),
+      seconds: Number(ok[4]),
+    };
   const no = line && /^not saved \((.*)\)$/.exec(line);
   if (no) return { saved: false, reason: no[1]! };
   throw new Error(`guest-save ${name}: no "saved" or "not saved" line in its output`);
@@ -46,9 +52,15 @@ export function parseSavedMarker(text: string | null): { where: SaveWhere; path:
 }
 
 /** Saves guest NAME to RAM or disk and says how it went (a refusal is an answer, not an error). */
-export async function saveGuest(run: Runner, name: string, where: SaveWhere, opts?: RunOptions): Promise<GuestSaved> {
+export async function saveGuest(
+  run: Runner,
+  name: string,
+  where: SaveWhere,
+  opts?: RunOptions,
+): Promise<GuestSaved> {
   const r = await run(guestSaveArgv(name, where), opts);
-  if (r.cancelled || r.timedOut || r.code === null) throw new Error(`guest-save ${name}: ${r.cancelled ? "cancelled" : "killed"}`);
+  if (r.cancelled || r.timedOut || r.code === null)
+    throw new Error(`guest-save ${name}: ${r.cancelled ? "cancelled" : "killed"}`);
   try {
     return parseGuestSave(name, r.stdout);
   } catch (e) {

@@ -123,7 +123,10 @@ export class DemoXen {
       const r = await this.create(arg, signal);
       if (r.code !== 0) return r;
       if (this.saved.delete(verb))
-        return ok(`livedeck: ${verb}: restoring its run-time save\nlivedeck: ${verb}: started restored\n`, r.stderr);
+        return ok(
+          `livedeck: ${verb}: restoring its run-time save\nlivedeck: ${verb}: started restored\n`,
+          r.stderr,
+        );
       const why = "no saved states in demo mode";
       return ok(`livedeck: ${verb}: cold boot: ${why}\nlivedeck: ${verb}: started cold (${why})\n`, r.stderr);
     }
@@ -162,7 +165,9 @@ export class DemoXen {
     this.saved.set(name, where);
     const path = savedDir(where);
     const secs = (this.timing.shutdownMs / 1000).toFixed(1);
-    return ok(`livedeck: ${name}: saved to ${where} (${path}/${name}.zst, ${d.memMiB * 131072} bytes, ${secs} s)\n`);
+    return ok(
+      `livedeck: ${name}: saved to ${where} (${path}/${name}.zst, ${d.memMiB * 131072} bytes, ${secs} s)\n`,
+    );
   }
 
   private async create(configPath: string, signal?: AbortSignal): Promise<RunResult> {

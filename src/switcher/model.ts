@@ -47,14 +47,7 @@ export interface Activity {
 }
 
 export type GuestState =
-  | "running"
-  | "paused"
-  | "starting"
-  | "stopping"
-  | "saving"
-  | "stopped"
-  | "saved"
-  | "failed";
+  "running" | "paused" | "starting" | "stopping" | "saving" | "stopped" | "saved" | "failed";
 
 export interface Row {
   name: string;
@@ -120,7 +113,11 @@ export function rows(world: World, activity: Activity, nowMs: number): Row[] {
     const saved = d ? null : (world.saved?.get(name) ?? null);
     let state: GuestState = d ? domainState(d, x) : saved ? "saved" : "stopped";
     if (op) state = OP_STATE[op.kind];
-    else if (!saved && (activity.failures.has(name) || world.bootFailures.has(name)) && (!d || state === "stopped"))
+    else if (
+      !saved &&
+      (activity.failures.has(name) || world.bootFailures.has(name)) &&
+      (!d || state === "stopped")
+    )
       state = "failed";
     return {
       name,

@@ -111,10 +111,18 @@ describe("switcher UI (bundle, tmux, demo)", () => {
     await term.keys("S");
     await term.waitFor((x) => /Save deb .*r:RAM/.test(x), "the save question");
     await term.keys("r");
-    const s = await term.waitFor((x) => / saved ram /.test(rowOf(x, "deb") ?? ""), "deb saved to RAM", 15_000);
+    const s = await term.waitFor(
+      (x) => / saved ram /.test(rowOf(x, "deb") ?? ""),
+      "deb saved to RAM",
+      15_000,
+    );
     expect(s).toMatch(/deb: saved to ram in [\d.]+ s \(16\.0 MiB\); s restores it/);
     await term.keys("s");
-    await term.waitFor((x) => /running .* restored$/.test(rowOf(x, "deb") ?? ""), "deb running, restored", 15_000);
+    await term.waitFor(
+      (x) => /running .* restored$/.test(rowOf(x, "deb") ?? ""),
+      "deb running, restored",
+      15_000,
+    );
   });
 
   it("q quits", async () => {

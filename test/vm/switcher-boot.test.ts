@@ -118,10 +118,17 @@ describe("the CI deck's medium boots into the console switcher", () => {
         const xenFree = (sc: string) => Number(/Xen 4\.17\S* (\d+)\//.exec(sc)?.[1]);
         const freeBefore = xenFree(await t.screen());
         const saved: Record<string, number> = {};
-        for (const [name, where] of [["micro2", "disk"], ["micro1", "ram"]] as const) {
+        for (const [name, where] of [
+          ["micro2", "disk"],
+          ["micro1", "ram"],
+        ] as const) {
           await select(s, t, name);
           s.send("S");
-          await t.waitFor((sc) => new RegExp(`Save ${name} .*r:RAM`).test(sc), `the save question for ${name}`, MINUTE);
+          await t.waitFor(
+            (sc) => new RegExp(`Save ${name} .*r:RAM`).test(sc),
+            `the save question for ${name}`,
+            MINUTE,
+          );
           t0 = Date.now();
           s.send(where[0]!);
           await t.waitFor(
@@ -136,7 +143,8 @@ describe("the CI deck's medium boots into the console switcher", () => {
           "Xen's free memory grown by both guests' 96M",
           MINUTE,
         );
-        const said = (name: string) => new RegExp(`${name}: saved to (ram|disk) in ([\\d.]+) s \\(([\\d.]+) MiB\\)`).exec(screen);
+        const said = (name: string) =>
+          new RegExp(`${name}: saved to (ram|disk) in ([\\d.]+) s \\(([\\d.]+) MiB\\)`).exec(screen);
         figures.push(
           `S: micro2 → disk shown saved ${saved.micro2} ms (${said("micro2")?.[2]} s in guest-save's words, ${said("micro2")?.[3]} MiB), ` +
             `micro1 → RAM ${saved.micro1} ms (${said("micro1")?.[2]} s, ${said("micro1")?.[3]} MiB); Xen free ${freeBefore}M → ${xenFree(screen)}M`,
@@ -174,7 +182,9 @@ describe("the CI deck's medium boots into the console switcher", () => {
           expect(await run(s, t, "cat /proc/sys/kernel/hostname", `BACK-${name}`)).toContain(name);
           await detach(s, t);
         }
-        figures.push(`s → shown running restored: micro1 (RAM) ${restored.micro1} ms, micro2 (disk) ${restored.micro2} ms`);
+        figures.push(
+          `s → shown running restored: micro1 (RAM) ${restored.micro1} ms, micro2 (disk) ${restored.micro2} ms`,
+        );
 
         // The dom0 shell: the switcher's Node processes and their memory, then back.
         s.send("!");

@@ -10,8 +10,7 @@ import type { RunResult } from "../../../src/dom0/run.ts";
 
 describe("guest-save's answer", () => {
   it("saved: where, the state's path, bytes and seconds", () => {
-    const out =
-      "livedeck: micro1: saved to ram (/run/livedeck/saved/micro1.zst, 6123456 bytes, 3.4 s)\n";
+    const out = "livedeck: micro1: saved to ram (/run/livedeck/saved/micro1.zst, 6123456 bytes, 3.4 s)\n";
     expect(parseGuestSave("micro1", out)).toEqual({
       saved: true,
       where: "ram",
@@ -20,7 +19,10 @@ describe("guest-save's answer", () => {
       seconds: 3.4,
     });
     expect(
-      parseGuestSave("deb", "livedeck: deb: saved to disk (/run/livedeck/save-disk/livedeck-saved/deb.zst, 9 bytes, 12 s)"),
+      parseGuestSave(
+        "deb",
+        "livedeck: deb: saved to disk (/run/livedeck/save-disk/livedeck-saved/deb.zst, 9 bytes, 12 s)",
+      ),
     ).toMatchObject({ saved: true, where: "disk", seconds: 12 });
   });
 
@@ -57,7 +59,8 @@ describe("guest-save's answer", () => {
     const seen: (readonly string[])[] = [];
     const run = async (argv: readonly string[]): Promise<RunResult> => {
       seen.push(argv);
-      if (argv[1] === "a") return { stdout: "livedeck: a: not saved (a is not running)\n", stderr: "", code: 1 };
+      if (argv[1] === "a")
+        return { stdout: "livedeck: a: not saved (a is not running)\n", stderr: "", code: 1 };
       return { stdout: "", stderr: "sh: guest-save: not found\n", code: 127 };
     };
     expect(await saveGuest(run, "a", "disk")).toEqual({ saved: false, reason: "a is not running" });

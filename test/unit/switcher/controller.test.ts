@@ -138,7 +138,9 @@ describe("controller on the demo stand-in", () => {
     c.key("down");
     c.key("s");
     await until(() => view.lines.some((l) => /^deb: created in/.test(l)), "created");
-    expect(seen.filter((a) => a[0] === "guest-start")).toEqual([["guest-start", "deb", expect.stringMatching(/deb/)]]);
+    expect(seen.filter((a) => a[0] === "guest-start")).toEqual([
+      ["guest-start", "deb", expect.stringMatching(/deb/)],
+    ]);
   });
 
   it("S asks RAM or disk, saves through guest-save (not cancellable), lists it saved; s restores it", async () => {
@@ -150,7 +152,10 @@ describe("controller on the demo stand-in", () => {
     expect(view.last.status).toMatch(/^ save tiny \d+s$/);
     c.key("c");
     expect(view.lines).toContain("tiny: a save cannot be cancelled (the guest would stay suspended)");
-    await until(() => view.lines.some((l) => /^tiny: saved to disk in [\d.]+ s \(12\.0 MiB\); s restores it$/.test(l)), "saved");
+    await until(
+      () => view.lines.some((l) => /^tiny: saved to disk in [\d.]+ s \(12\.0 MiB\); s restores it$/.test(l)),
+      "saved",
+    );
     expect(seen).toContainEqual(["guest-save", "tiny", "disk"]);
     await until(() => view.last.lines[0]!.includes(" saved disk "), "listed saved");
     c.key("s");
@@ -164,7 +169,9 @@ describe("controller on the demo stand-in", () => {
     c.key("S-s");
     c.key("r");
     await until(() => view.lines.some((l) => l.startsWith("error: ")), "the error");
-    expect(view.lines.at(-1)).toMatch(/^error: guest-save tiny: no "saved" or "not saved" line in its output: libxl: error/);
+    expect(view.lines.at(-1)).toMatch(
+      /^error: guest-save tiny: no "saved" or "not saved" line in its output: libxl: error/,
+    );
     expect(view.state("tiny")).toBe("running");
   });
 

@@ -77,7 +77,11 @@ describe("demo Xen (stand-in for --demo)", () => {
     const x = demo();
     await x.run(["guest-start", "deb", "/m/2-deb.cfg"]);
     const r = await x.run(["guest-save", "deb", "ram"]);
-    expect(parseGuestSave("deb", r.stdout)).toMatchObject({ saved: true, where: "ram", path: "/run/livedeck/saved/deb.zst" });
+    expect(parseGuestSave("deb", r.stdout)).toMatchObject({
+      saved: true,
+      where: "ram",
+      path: "/run/livedeck/saved/deb.zst",
+    });
     expect(x.saved.get("deb")).toBe("ram");
     expect(parseXlList((await x.run(["xl", "list"])).stdout).map((d) => d.name)).not.toContain("deb");
     const again = await x.run(["guest-save", "deb", "disk"]);

@@ -48,7 +48,10 @@ describe("saving at run time", () => {
     expect(asked.effect).toBeUndefined();
     expect(asked.ui.confirm?.question).toMatch(/^Save tiny .*r:RAM.*d:disk.*\[r\/d\/n\]$/);
     expect(handleKey(asked.ui, "r", c).effect).toEqual({ kind: "save", name: "tiny", where: "ram" });
-    expect(handleKey(asked.ui, "d", c)).toEqual({ ui: at(0), effect: { kind: "save", name: "tiny", where: "disk" } });
+    expect(handleKey(asked.ui, "d", c)).toEqual({
+      ui: at(0),
+      effect: { kind: "save", name: "tiny", where: "disk" },
+    });
     expect(handleKey(asked.ui, "y", c)).toEqual({ ui: asked.ui }); // no y here: which storage?
     expect(handleKey(asked.ui, "n", c)).toEqual({ ui: at(0) });
     expect(handleKey(asked.ui, "escape", c)).toEqual({ ui: at(0) });

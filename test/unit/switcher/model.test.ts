@@ -109,12 +109,22 @@ describe("formatting", () => {
   });
 
   it("shows a saved guest as saved ram or saved disk; a domain of that name wins", async () => {
-    const world = { ...(await capturedWorld()), saved: new Map([["deb", "ram" as const], ["tiny", "disk" as const]]) };
+    const world = {
+      ...(await capturedWorld()),
+      saved: new Map([
+        ["deb", "ram" as const],
+        ["tiny", "disk" as const],
+      ]),
+    };
     const r = rows(world, idle, NOW);
     expect(tableLine(r[1]!, 80)).toMatch(/^ deb +jeos +saved ram +128M /);
     expect(tableLine({ ...r[1]!, saved: "disk" }, 80)).toMatch(/ saved disk +128M /);
     expect(r[0]).toMatchObject({ name: "tiny", state: "running", saved: null });
-    const saving = rows(world, { ...idle, ops: new Map([["tiny", { kind: "save" as const, sinceMs: 0 }]]) }, NOW);
+    const saving = rows(
+      world,
+      { ...idle, ops: new Map([["tiny", { kind: "save" as const, sinceMs: 0 }]]) },
+      NOW,
+    );
     expect(saving[0]!.state).toBe("saving");
   });
 
