@@ -5,6 +5,7 @@ import { benchPeers } from "./peers.ts";
 import { benchPipeline } from "./pipeline.ts";
 import { benchStates } from "./states.ts";
 import { benchPxe } from "./pxe.ts";
+import { benchRtsave } from "./rtsave.ts";
 
 /** `npm run bench -- <name>`: each benchmark prints its figures measured side by side in one run. */
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -15,6 +16,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   states: benchStates,
   install: benchInstall,
   pxe: benchPxe,
+  rtsave: benchRtsave,
 };
 
 const name = process.argv[2] ?? "";

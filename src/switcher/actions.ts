@@ -1,3 +1,4 @@
+import type { GuestSaved, SaveWhere } from "../dom0/guest-save.ts";
 import type { GuestStarted } from "../dom0/guest-start.ts";
 import type { RunOptions } from "../dom0/run.ts";
 import type { Xenstore } from "../dom0/xenstore.ts";
@@ -25,6 +26,8 @@ export interface ActionContext {
   configOf: (name: string) => string | null;
   /** dom0's guest-start: restored from a saved state when one fits, else cold (src/dom0/guest-start.ts). */
   startGuest: (name: string, configPath: string, opts?: RunOptions) => Promise<GuestStarted>;
+  /** dom0's guest-save: the guest stops, its memory goes to RAM or a LIVEDECK-SAVE disk (src/dom0/guest-save.ts). */
+  saveGuest: (name: string, where: SaveWhere) => Promise<GuestSaved>;
   /** Runs a follow-up effect (restart = shutdown, then start). */
   start: (e: Effect) => Promise<void>;
 }
@@ -68,7 +71,7 @@ export async function runAction(effect: Effect, ctx: ActionContext): Promise<voi
 }
 
 function isAction(e: Effect): e is ActionEffect {
-  return ["start", "shutdown", "destroy", "restart", "pause", "unpause"].includes(e.kind);
+  return ["start", "shutdown", "destroy", "restart", "pause", "unpause", "save"].includes(e.kind);
 }
 
 async function perform(
@@ -93,6 +96,15 @@ async function perform(
       await markOrigin(ctx, name, started.how);
       if (started.how === "restored") ctx.log(`${name}: restored in ${secs(ctx.now() - t0)} s, ready`);
       else ctx.log(`${name}: created in ${secs(ctx.now() - t0)} s, booting (cold: ${started.reason ?? "no reason given"})`);
+      return null;
+    }
+    case "save": {
+      // Not cancellable: killing xl save halfway would leave the guest suspended.
+      ctx.log(`${name}: saving to ${effect.where === "ram" ? "dom0's RAM" : "the LIVEDECK-SAVE disk"}`);
+      const r = await ctx.saveGuest(name, effect.where);
+      if (!r.saved) throw new Error(`${name}: not saved: ${r.reason}`);
+      const mib = (r.bytes / 2 ** 20).toFixed(1);
+      ctx.log(`${name}: saved to ${r.where} in ${secs(ctx.now() - t0)} s (${mib} MiB); s restores it`);
       return null;
     }
     case "pause":

@@ -1,5 +1,6 @@
 import type { Broker } from "../dom0/broker/broker.ts";
 import { printableLog } from "../dom0/console-log.ts";
+import { saveGuest } from "../dom0/guest-save.ts";
 import { startGuest } from "../dom0/guest-start.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
 import { Xl } from "../dom0/xl.ts";
@@ -220,6 +221,8 @@ export class Controller {
         this.stop();
         return this.quit();
       case "cancel":
+        if (this.ops.get(effect.name)?.kind === "save")
+          return view.log(`${effect.name}: a save cannot be cancelled (the guest would stay suspended)`);
         this.ops.get(effect.name)?.abort.abort();
         return view.log(`cancelling ${effect.name}…`);
       case "view-log":
@@ -239,7 +242,7 @@ export class Controller {
 
   /**
    * A guest that does not fit in Xen's free memory would fail half-built: ask first. A paused
-   * guest keeps its memory, so the way out is stopping one (saving one comes with saved states).
+   * guest keeps its memory, so the way out is saving (S) or stopping one.
    */
   private askMemory(effect: Extract<Effect, { kind: "start" }>): boolean {
     const need = this.rows().find((r) => r.name === effect.name)?.memMiB;
@@ -248,7 +251,7 @@ export class Controller {
     this.ui = {
       ...this.ui,
       confirm: {
-        question: `${effect.name} needs ${need}M, Xen has ${free}M free: stop a guest (d) first. Start anyway? [y/n]`,
+        question: `${effect.name} needs ${need}M, Xen has ${free}M free: save (S) or stop (d) a guest first. Start anyway? [y/n]`,
         effect: { ...effect, force: true },
       },
     };
@@ -276,6 +279,7 @@ export class Controller {
       },
       configOf: (name) => this.rows().find((r) => r.name === name)?.configPath ?? null,
       startGuest: (name, configPath, opts) => startGuest(this.o.io.run, name, configPath, opts),
+      saveGuest: (name, where) => saveGuest(this.o.io.run, name, where),
       start: (e) => this.run(e),
     };
   }

@@ -1,3 +1,4 @@
+import { GUEST_SAVE, type SaveWhere } from "../dom0/guest-save.ts";
 import { GUEST_START } from "../dom0/guest-start.ts";
 import type { RunResult } from "../dom0/run.ts";
 import { parseStateFlags, parseXlList, parseXlUptime, type XlDomain } from "../dom0/xl-parse.ts";
@@ -66,6 +67,8 @@ export class DemoXen {
   private nextId: number;
   private readonly xsExtra = new Map<string, string>();
   readonly booting = new Map<string, number>();
+  /** Guests "saved" by guest-save: where (the switcher reads it as guest-save's marker). */
+  readonly saved = new Map<string, SaveWhere>();
 
   constructor(
     private readonly f: DemoFixtures,
@@ -113,10 +116,17 @@ export class DemoXen {
       this.xsExtra.set(verb, arg);
       return ok();
     }
+    if (tool === GUEST_SAVE && verb && (arg === "ram" || arg === "disk")) return this.save(verb, arg);
     if (tool === GUEST_START && verb && arg) {
-      // no saved states in the demo: guest-start's cold boot, with its own lines
+      // no saved states on the demo's medium: guest-start's cold boot, with its own lines; a guest
+      // saved at run time comes back restored
       const r = await this.create(arg, signal);
       if (r.code !== 0) return r;
+      if (this.saved.delete(verb))
+        return ok(
+          `livedeck: ${verb}: restoring its run-time save\nlivedeck: ${verb}: started restored\n`,
+          r.stderr,
+        );
       const why = "no saved states in demo mode";
       return ok(`livedeck: ${verb}: cold boot: ${why}\nlivedeck: ${verb}: started cold (${why})\n`, r.stderr);
     }
@@ -144,6 +154,22 @@ export class DemoXen {
     return fail(`xl: not recorded for the demo: ${key}`, 127);
   }
 
+  /** guest-save's answers: the domain goes after a while; its state's size is made up (~1/8 of its memory). */
+  private async save(name: string, where: SaveWhere): Promise<RunResult> {
+    const d = this.find(name);
+    const no = (why: string) => ({ ...ok(`livedeck: ${name}: not saved (${why})\n`), code: 1 });
+    if (!d || d.id === 0) return no(`${name} is not running`);
+    await new Promise((r) => setTimeout(r, this.timing.shutdownMs));
+    this.domains = this.domains.filter((x) => x !== d);
+    this.booting.delete(name);
+    this.saved.set(name, where);
+    const path = savedDir(where);
+    const secs = (this.timing.shutdownMs / 1000).toFixed(1);
+    return ok(
+      `livedeck: ${name}: saved to ${where} (${path}/${name}.zst, ${d.memMiB * 131072} bytes, ${secs} s)\n`,
+    );
+  }
+
   private async create(configPath: string, signal?: AbortSignal): Promise<RunResult> {
     const cfg = this.configs.get(configPath);
     if (!cfg) return fail(`Failed to read config file: ${configPath}: No such file or directory\n`, 3);
@@ -165,3 +191,7 @@ export class DemoXen {
     return ok("", `Parsing config from ${configPath}\n`);
   }
 }
+
+/** Where guest-save puts states (initrd-skel/dom0/usr/lib/livedeck/guest-save). */
+export const savedDir = (where: SaveWhere) =>
+  where === "ram" ? "/run/livedeck/saved" : "/run/livedeck/save-disk/livedeck-saved";

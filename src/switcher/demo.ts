@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { readMediumGuests } from "../dom0/medium.ts";
-import { DEMO_TIMING, DemoXen, type DemoTiming } from "./demo-xen.ts";
+import { DEMO_TIMING, DemoXen, savedDir, type DemoTiming } from "./demo-xen.ts";
 import type { Dom0Io } from "./poll.ts";
 
 /**
@@ -62,6 +62,11 @@ export async function demoSetup(fixturesDir: string, timing: DemoTiming = DEMO_T
     now,
     async readTail(path) {
       if (path === "/proc/meminfo") return read("proc-meminfo.txt");
+      const saved = /^\/run\/livedeck\/guests\/(.+)\/saved$/.exec(path)?.[1];
+      if (saved) {
+        const where = xen.saved.get(saved);
+        return where ? `${where} ${savedDir(where)}/${saved}.zst\n` : null;
+      }
       const recorded = logs.get(path);
       if (recorded !== undefined) return recorded;
       // A guest the demo started: it "boots" and reports ready after a few seconds.

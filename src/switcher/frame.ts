@@ -38,8 +38,10 @@ export function frame(
           : null,
       ].filter(Boolean)
     : [];
+  // a save cannot be cancelled (actions.ts)
+  const cancellable = [...activity.ops.values()].some((op) => op.kind !== "save");
   const status = busy.length
-    ? ` ${busy.join(", ")} (c cancels)`
+    ? ` ${busy.join(", ")}${cancellable ? " (c cancels)" : ""}`
     : details.length
       ? ` ${row!.name}: ${details.join("  ")}`
       : "";

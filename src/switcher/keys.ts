@@ -1,3 +1,4 @@
+import type { SaveWhere } from "../dom0/guest-save.ts";
 import type { Row } from "./model.ts";
 
 /** Key handling, pure: (UI state, key, rows) → new UI state and at most one effect to run. */
@@ -7,6 +8,8 @@ export type Effect =
   /** `force`: start even though Xen reports too little free memory (asked first). */
   | { kind: "start"; name: string; configPath: string; force?: boolean }
   | { kind: "pause" | "unpause" | "shutdown" | "destroy" | "restart"; name: string }
+  /** dom0's guest-save: the guest stops, its memory goes to RAM or a LIVEDECK-SAVE disk. */
+  | { kind: "save"; name: string; where: SaveWhere }
   | { kind: "view-log"; name: string }
   /** A graphical guest's desktop full-screen on the PC's display (dom0's vnc-view). */
   | { kind: "view-desktop"; name: string }
@@ -18,7 +21,10 @@ export type Effect =
 
 export interface Confirm {
   question: string;
-  effect: Effect;
+  /** What `y` runs. */
+  effect?: Effect;
+  /** Questions with other answers than y/n (save: r or d): key → what it runs. */
+  choices?: Readonly<Record<string, Effect>>;
 }
 
 export interface UiState {
@@ -39,7 +45,7 @@ export interface KeyContext {
 export const INITIAL_UI: UiState = { selected: 0, confirm: null, logOf: null };
 
 /** The help bar: what each key does (kept under 80 columns). */
-export const HELP = "Enter:console s:start p:pause d:stop r:restart l:log !:shell c:cancel";
+export const HELP = "Enter:console s:start S:save p:pause d:stop r:reboot l:log !:sh c:cancel";
 
 export interface KeyResult {
   ui: UiState;
@@ -49,7 +55,8 @@ export interface KeyResult {
 const say = (ui: UiState, text: string): KeyResult => ({ ui, effect: { kind: "say", text } });
 
 function onConfirm(ui: UiState, confirm: Confirm, key: string): KeyResult {
-  if (key === "y") return { ui: { ...ui, confirm: null }, effect: confirm.effect };
+  const chosen = confirm.choices ? confirm.choices[key] : key === "y" ? confirm.effect : undefined;
+  if (chosen) return { ui: { ...ui, confirm: null }, effect: chosen };
   if (key === "n" || key === "escape" || key === "q") return { ui: { ...ui, confirm: null } };
   return { ui };
 }
@@ -63,6 +70,18 @@ function onRow(ui: UiState, row: Row, key: string, ctx: KeyContext): KeyResult {
       // A crashed guest kept by on_crash=preserve still has its console: worth reading.
       if (row.id === null) return say(ui, `${name} is ${state}: press s to start it`);
       return { ui, effect: { kind: "attach", name } };
+    case "S-s": // blessed's name for S
+      if (state !== "running" && state !== "paused")
+        return say(ui, `${name} is ${state}: only a running or paused guest can be saved`);
+      return {
+        ui: {
+          ...ui,
+          confirm: {
+            question: `Save ${name} (it stops; s restores it) to r:RAM (dom0's) or d:disk (LIVEDECK-SAVE)? [r/d/n]`,
+            choices: { r: { kind: "save", name, where: "ram" }, d: { kind: "save", name, where: "disk" } },
+          },
+        },
+      };
     case "s":
       if (row.id !== null && state !== "stopped" && state !== "failed")
         return say(ui, `${name} is already ${state}`);

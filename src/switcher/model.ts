@@ -1,3 +1,4 @@
+import type { SaveWhere } from "../dom0/guest-save.ts";
 import type { MediumGuest } from "../dom0/medium.ts";
 import type { XlDomain } from "../dom0/xl-parse.ts";
 
@@ -13,6 +14,8 @@ export interface World {
   dom0: { totalMiB: number; availableMiB: number } | null;
   /** The graphical guests' desktops (vnc-web, vnc-password), when dom0 serves them. */
   desktops?: Desktops;
+  /** Deck guests saved at run time (guest-save), by name: s restores them. */
+  saved?: ReadonlyMap<string, SaveWhere>;
 }
 
 /** This boot's VNC password and, per guest, where other machines reach its desktop. */
@@ -35,7 +38,7 @@ export interface DomainExtra {
 }
 
 export type Origin = "restored" | "cold";
-export type OpKind = "start" | "shutdown" | "destroy" | "restart" | "pause" | "unpause";
+export type OpKind = "start" | "shutdown" | "destroy" | "restart" | "pause" | "unpause" | "save";
 
 /** The switcher's own work in flight and what failed, per guest name. */
 export interface Activity {
@@ -43,7 +46,8 @@ export interface Activity {
   failures: ReadonlyMap<string, string>;
 }
 
-export type GuestState = "running" | "paused" | "starting" | "stopping" | "stopped" | "saved" | "failed";
+export type GuestState =
+  "running" | "paused" | "starting" | "stopping" | "saving" | "stopped" | "saved" | "failed";
 
 export interface Row {
   name: string;
@@ -61,6 +65,8 @@ export interface Row {
   vnc: string | null;
   /** Serves a desktop over VNC: the `v` key shows it full-screen. */
   graphical: boolean;
+  /** Where its run-time save is (state "saved"). */
+  saved?: SaveWhere | null;
 }
 
 const OP_STATE: Record<OpKind, GuestState> = {
@@ -70,6 +76,7 @@ const OP_STATE: Record<OpKind, GuestState> = {
   destroy: "stopping",
   pause: "running",
   unpause: "paused",
+  save: "saving",
 };
 
 export function domainState(d: XlDomain, extra: DomainExtra | undefined): GuestState {
@@ -103,9 +110,14 @@ export function rows(world: World, activity: Activity, nowMs: number): Row[] {
     const d = byName.get(name);
     const x = world.extra.get(name);
     const op = activity.ops.get(name);
-    let state: GuestState = d ? domainState(d, x) : "stopped";
+    const saved = d ? null : (world.saved?.get(name) ?? null);
+    let state: GuestState = d ? domainState(d, x) : saved ? "saved" : "stopped";
     if (op) state = OP_STATE[op.kind];
-    else if ((activity.failures.has(name) || world.bootFailures.has(name)) && (!d || state === "stopped"))
+    else if (
+      !saved &&
+      (activity.failures.has(name) || world.bootFailures.has(name)) &&
+      (!d || state === "stopped")
+    )
       state = "failed";
     return {
       name,
@@ -120,6 +132,7 @@ export function rows(world: World, activity: Activity, nowMs: number): Row[] {
       configPath: g?.configPath ?? null,
       vnc: x?.vnc ?? (g?.graphical ? desktopAddress(world.desktops, name, x?.ip ?? g.ip) : null),
       graphical: g?.graphical ?? false,
+      saved,
     };
   });
 }
@@ -147,7 +160,7 @@ export function parseDesktopList(text: string): Map<string, { url: string; vnc: 
 const COLUMNS = [
   { title: "NAME", width: 12 },
   { title: "FLAVOUR", width: 9 },
-  { title: "STATE", width: 9 },
+  { title: "STATE", width: 10 }, // "saved disk"
   { title: "MEM", width: 6, right: true },
   { title: "CPU", width: 3, right: true },
   { title: "UPTIME", width: 7, right: true },
@@ -162,7 +175,9 @@ function cell(text: string, width: number, right = false): string {
 
 function line(values: readonly string[], width: number): string {
   const fixed = COLUMNS.slice(1).reduce((n, c) => n + c.width + 1, 0);
-  const nameWidth = Math.max(COLUMNS[0].width, Math.min(32, width - 1 - fixed));
+  // the marker column, and the last column left blank: blessed wrapped a row whose BOOT column
+  // ("restored") reached the screen's edge
+  const nameWidth = Math.max(COLUMNS[0].width, Math.min(32, width - 2 - fixed));
   const cells = values.map((v, i) =>
     i === 0 ? cell(v, nameWidth) : cell(v, COLUMNS[i]!.width, "right" in COLUMNS[i]! && COLUMNS[i]!.right),
   );
@@ -181,7 +196,7 @@ export function tableLine(r: Row, width: number): string {
     [
       r.name,
       r.flavour,
-      r.state,
+      r.state === "saved" && r.saved ? `saved ${r.saved}` : r.state,
       r.memMiB === null ? "-" : `${r.memMiB}M`,
       r.vcpus === null ? "-" : String(r.vcpus),
       r.uptime,

@@ -1,4 +1,5 @@
 import { guestReadyInLog } from "../dom0/console-log.ts";
+import { parseSavedMarker, savedMarkerPath, type SaveWhere } from "../dom0/guest-save.ts";
 import { readMediumGuests, type MediumGuest } from "../dom0/medium.ts";
 import { parseMeminfo } from "../dom0/meminfo.ts";
 import type { Runner } from "../dom0/run.ts";
@@ -112,6 +113,7 @@ export class Poller {
     }
     await this.checkReady(domains);
     const bootFailures = await this.bootFailures(domains);
+    const saved = await this.saved(domains);
     const hv = info
       ? { totalMiB: info.totalMemoryMiB, freeMiB: info.freeMemoryMiB, xenVersion: info.xenVersion }
       : prev.hv;
@@ -125,6 +127,7 @@ export class Poller {
         hv,
         dom0,
         desktops: desktops ?? prev.desktops,
+        saved,
       },
       errors,
     };
@@ -180,6 +183,18 @@ export class Poller {
         this.io.readTail(`${SUPERVISOR_DIR}/${g.name}/${f}`, 4096).catch(() => null);
       if ((await read("state"))?.trim() !== "failed") continue;
       out.set(g.name, (await read("reason"))?.trim() || "failed at boot");
+    }
+    return out;
+  }
+
+  /** Deck guests without a domain that guest-save saved (its marker beside the supervisor's files). */
+  private async saved(domains: readonly XlDomain[]): Promise<Map<string, SaveWhere>> {
+    const out = new Map<string, SaveWhere>();
+    for (const g of this.medium ?? []) {
+      if (domains.some((d) => d.name === g.name)) continue;
+      const text = await this.io.readTail(savedMarkerPath(SUPERVISOR_DIR, g.name), 4096).catch(() => null);
+      const m = parseSavedMarker(text);
+      if (m) out.set(g.name, m.where);
     }
     return out;
   }

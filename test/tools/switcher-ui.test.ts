@@ -50,7 +50,7 @@ describe("switcher UI (bundle, tmux, demo)", () => {
     expect(rowOf(s, "deb")).toMatch(/^ deb +jeos +stopped +128M +1 +- 172\.20\.216\.12 /);
     expect(rowOf(s, "t80")).toMatch(/^ t80 +micro +failed +80M/);
     expect(lines[23]).toMatch(
-      /^ Enter:console s:start p:pause d:stop r:restart l:log !:shell c:cancel q:quit/,
+      /^ Enter:console s:start S:save p:pause d:stop r:reboot l:log !:sh c:cancel q:quit/,
     );
     expect(s).toContain("terminal linux, DEMO: recorded fixtures, no Xen");
     expect(await readFile(join(dir, "events.log"), "utf8")).toBe("LIVEDECK-SWITCHER-READY\n");
@@ -94,7 +94,7 @@ describe("switcher UI (bundle, tmux, demo)", () => {
     expect(s.split("\n")[23]).toMatch(/^ Enter:console/);
   });
 
-  it("p resumes, s starts a stopped guest, q quits", async () => {
+  it("p resumes, s starts a stopped guest", async () => {
     await term.keys("p");
     await term.waitFor((x) => / running /.test(rowOf(x, "tiny") ?? ""), "tiny running");
     await term.keys("Down");
@@ -105,6 +105,27 @@ describe("switcher UI (bundle, tmux, demo)", () => {
       "deb running from a cold boot",
       15_000,
     );
+  });
+
+  it("S then r saves the selected guest to RAM, listed as saved ram; s restores it", async () => {
+    await term.keys("S");
+    await term.waitFor((x) => /Save deb .*r:RAM/.test(x), "the save question");
+    await term.keys("r");
+    const s = await term.waitFor(
+      (x) => / saved ram /.test(rowOf(x, "deb") ?? ""),
+      "deb saved to RAM",
+      15_000,
+    );
+    expect(s).toMatch(/deb: saved to ram in [\d.]+ s \(16\.0 MiB\); s restores it/);
+    await term.keys("s");
+    await term.waitFor(
+      (x) => /running .* restored$/.test(rowOf(x, "deb") ?? ""),
+      "deb running, restored",
+      15_000,
+    );
+  });
+
+  it("q quits", async () => {
     await term.keys("q");
     await term.waitFor((x) => !x.includes("Enter:console"), "the switcher gone");
     expect(await readFile(join(dir, "stderr.log"), "utf8")).toBe("");

@@ -138,7 +138,41 @@ describe("controller on the demo stand-in", () => {
     c.key("down");
     c.key("s");
     await until(() => view.lines.some((l) => /^deb: created in/.test(l)), "created");
-    expect(seen.filter((a) => a[0] === "guest-start")).toEqual([["guest-start", "deb", expect.stringMatching(/deb/)]]);
+    expect(seen.filter((a) => a[0] === "guest-start")).toEqual([
+      ["guest-start", "deb", expect.stringMatching(/deb/)],
+    ]);
+  });
+
+  it("S asks RAM or disk, saves through guest-save (not cancellable), lists it saved; s restores it", async () => {
+    const { c, view, seen } = await setup();
+    c.key("S-s");
+    expect(view.last.confirm).toMatch(/^Save tiny .* r:RAM .* d:disk/);
+    c.key("d");
+    expect(view.state("tiny")).toBe("saving");
+    expect(view.last.status).toMatch(/^ save tiny \d+s$/);
+    c.key("c");
+    expect(view.lines).toContain("tiny: a save cannot be cancelled (the guest would stay suspended)");
+    await until(
+      () => view.lines.some((l) => /^tiny: saved to disk in [\d.]+ s \(12\.0 MiB\); s restores it$/.test(l)),
+      "saved",
+    );
+    expect(seen).toContainEqual(["guest-save", "tiny", "disk"]);
+    await until(() => view.last.lines[0]!.includes(" saved disk "), "listed saved");
+    c.key("s");
+    await until(() => view.lines.some((l) => /^tiny: restored in [\d.]+ s, ready$/.test(l)), "restored");
+    await until(() => (c.refresh(false), view.state("tiny") === "running"), "running");
+    expect(view.last.lines[0]).toMatch(/ restored *$/);
+  });
+
+  it("a refused save says why and the guest keeps its row", async () => {
+    const { c, view } = await setup({ breakRun: (a) => a[0] === "guest-save" });
+    c.key("S-s");
+    c.key("r");
+    await until(() => view.lines.some((l) => l.startsWith("error: ")), "the error");
+    expect(view.lines.at(-1)).toMatch(
+      /^error: guest-save tiny: no "saved" or "not saved" line in its output: libxl: error/,
+    );
+    expect(view.state("tiny")).toBe("running");
   });
 
   it("c cancels a start in progress", async () => {
@@ -195,7 +229,7 @@ describe("controller on the demo stand-in", () => {
     c.key("down");
     c.key("s");
     expect(view.last.confirm).toBe(
-      "deb needs 128M, Xen has 100M free: stop a guest (d) first. Start anyway? [y/n]",
+      "deb needs 128M, Xen has 100M free: save (S) or stop (d) a guest first. Start anyway? [y/n]",
     );
     expect(view.state("deb")).toBe("stopped");
     c.key("y");

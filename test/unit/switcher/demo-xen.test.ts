@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseGuestSave } from "../../../src/dom0/guest-save.ts";
 import { parseGuestStart } from "../../../src/dom0/guest-start.ts";
 import { parseXlList, parseXlUptime } from "../../../src/dom0/xl-parse.ts";
 import { DemoXen, formatXlList } from "../../../src/switcher/demo-xen.ts";
@@ -70,6 +71,25 @@ describe("demo Xen (stand-in for --demo)", () => {
     expect(parseGuestStart("deb", r.stdout)).toEqual({ how: "cold", reason: "no saved states in demo mode" });
     expect(parseXlList((await x.run(["xl", "list"])).stdout).at(-1)).toMatchObject({ name: "deb" });
     expect((await x.run(["guest-start", "deb", "/m/2-deb.cfg"])).code).toBe(3);
+  });
+
+  it("answers guest-save as dom0's does: the domain goes, it is saved; guest-start restores it", async () => {
+    const x = demo();
+    await x.run(["guest-start", "deb", "/m/2-deb.cfg"]);
+    const r = await x.run(["guest-save", "deb", "ram"]);
+    expect(parseGuestSave("deb", r.stdout)).toMatchObject({
+      saved: true,
+      where: "ram",
+      path: "/run/livedeck/saved/deb.zst",
+    });
+    expect(x.saved.get("deb")).toBe("ram");
+    expect(parseXlList((await x.run(["xl", "list"])).stdout).map((d) => d.name)).not.toContain("deb");
+    const again = await x.run(["guest-save", "deb", "disk"]);
+    expect(again.code).toBe(1);
+    expect(parseGuestSave("deb", again.stdout)).toEqual({ saved: false, reason: "deb is not running" });
+    const back = await x.run(["guest-start", "deb", "/m/2-deb.cfg"]);
+    expect(parseGuestStart("deb", back.stdout)).toEqual({ how: "restored" });
+    expect(x.saved.has("deb")).toBe(false);
   });
 
   it("accounts the hypervisor's free memory for the guests it runs", async () => {

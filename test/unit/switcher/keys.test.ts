@@ -41,6 +41,39 @@ describe("moving", () => {
   });
 });
 
+describe("saving at run time", () => {
+  it("S on a running guest asks RAM or disk; r, d answer, n and Esc do not save", async () => {
+    const c = await ctx();
+    const asked = handleKey(at(0), "S-s", c);
+    expect(asked.effect).toBeUndefined();
+    expect(asked.ui.confirm?.question).toMatch(/^Save tiny .*r:RAM.*d:disk.*\[r\/d\/n\]$/);
+    expect(handleKey(asked.ui, "r", c).effect).toEqual({ kind: "save", name: "tiny", where: "ram" });
+    expect(handleKey(asked.ui, "d", c)).toEqual({
+      ui: at(0),
+      effect: { kind: "save", name: "tiny", where: "disk" },
+    });
+    expect(handleKey(asked.ui, "y", c)).toEqual({ ui: asked.ui }); // no y here: which storage?
+    expect(handleKey(asked.ui, "n", c)).toEqual({ ui: at(0) });
+    expect(handleKey(asked.ui, "escape", c)).toEqual({ ui: at(0) });
+  });
+
+  it("S on a stopped or failed guest says why not", async () => {
+    const c = await ctx();
+    expect(handleKey(at(1), "S-s", c).effect).toEqual({
+      kind: "say",
+      text: "deb is stopped: only a running or paused guest can be saved",
+    });
+    expect(handleKey(at(2), "S-s", c).effect).toMatchObject({ kind: "say" });
+  });
+
+  it("s on a saved guest starts it (guest-start restores its save)", async () => {
+    const world = { ...(await capturedWorld()), saved: new Map([["deb", "disk" as const]]) };
+    const c = await ctx({ rows: rows(world, idle, 0) });
+    expect(c.rows[1]).toMatchObject({ state: "saved", saved: "disk" });
+    expect(handleKey(at(1), "s", c).effect).toMatchObject({ kind: "start", name: "deb" });
+  });
+});
+
 describe("actions on the selected guest", () => {
   it.each([
     [0, "enter", { kind: "attach", name: "tiny" }],

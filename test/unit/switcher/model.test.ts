@@ -100,17 +100,37 @@ describe("formatting", () => {
       for (const row of r) expect(tableLine(row, w)).toHaveLength(w);
     }
     expect(tableHeader(80)).toBe(
-      " NAME            FLAVOUR   STATE        MEM CPU  UPTIME IP              BOOT    ",
+      " NAME          FLAVOUR   STATE         MEM CPU  UPTIME IP              BOOT     ",
     );
     expect(tableLine(r[0]!, 80)).toBe(
-      " tiny            micro     running      96M   1   5m01s 172.20.216.10   cold    ",
+      " tiny          micro     running       96M   1   5m01s 172.20.216.10   cold     ",
     );
     expect(tableHeader(100).indexOf("FLAVOUR")).toBeGreaterThan(tableHeader(80).indexOf("FLAVOUR"));
   });
 
+  it("shows a saved guest as saved ram or saved disk; a domain of that name wins", async () => {
+    const world = {
+      ...(await capturedWorld()),
+      saved: new Map([
+        ["deb", "ram" as const],
+        ["tiny", "disk" as const],
+      ]),
+    };
+    const r = rows(world, idle, NOW);
+    expect(tableLine(r[1]!, 80)).toMatch(/^ deb +jeos +saved ram +128M /);
+    expect(tableLine({ ...r[1]!, saved: "disk" }, 80)).toMatch(/ saved disk +128M /);
+    expect(r[0]).toMatchObject({ name: "tiny", state: "running", saved: null });
+    const saving = rows(
+      world,
+      { ...idle, ops: new Map([["tiny", { kind: "save" as const, sinceMs: 0 }]]) },
+      NOW,
+    );
+    expect(saving[0]!.state).toBe("saving");
+  });
+
   it("cuts a long name with a ~", async () => {
     const r = rows(await capturedWorld(), idle, NOW)[0]!;
-    expect(tableLine({ ...r, name: "a-very-long-guest-name" }, 80).slice(0, 17)).toBe(" a-very-long-gu~ ");
+    expect(tableLine({ ...r, name: "a-very-long-guest-name" }, 80).slice(0, 15)).toBe(" a-very-long-~ ");
   });
 
   it("labels a demo header at both ends", async () => {
