@@ -5,6 +5,9 @@ import type { RunResult } from "../../../src/dom0/run.ts";
 describe("guest-start's answer", () => {
   it("restored, or cold with the reason, from its last 'started' line", () => {
     expect(parseGuestStart("deb", "livedeck: deb: started restored\n")).toEqual({ how: "restored" });
+    expect(
+      parseGuestStart("deb", "livedeck: deb: started restored (xl restore 6.1 s, ready 1.9 s later)\n"),
+    ).toEqual({ how: "restored" });
     const cold =
       "livedeck: deb: cold boot: no saved states for CPU vendor AuthenticAMD on the medium\n" +
       "livedeck: deb: started cold (no saved states for CPU vendor AuthenticAMD on the medium)\n";
