@@ -1,4 +1,5 @@
 import { benchBoot } from "./boot.ts";
+import { benchDesktop } from "./desktop.ts";
 import { benchInstall } from "./install.ts";
 import { benchLayers } from "./layers.ts";
 import { benchPeers } from "./peers.ts";
@@ -13,6 +14,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   peers: benchPeers,
   install: benchInstall,
   pxe: benchPxe,
+  desktop: benchDesktop,
 };
 
 const name = process.argv[2] ?? "";

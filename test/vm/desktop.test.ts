@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,6 +9,7 @@ import { startBoot } from "../../src/qemu/session.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { freePort } from "../helpers/free-port.ts";
+import { rfbHello } from "../helpers/rfb.ts";
 import { parsePpm, pictureStats, type PictureStats } from "../helpers/ppm.ts";
 import { SerialTerm } from "../helpers/serial-term.ts";
 import { select, waitMarker } from "../helpers/switcher-keys.ts";
@@ -34,33 +34,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DESKS = ["desk1", "desk2"]; // deck order: vnc-web serves desk N on ports 5900+N and 6080+N
 const withDesktops = (deck: string) =>
   deck.replace("boot:\n", `${DESKS.map((d) => `  - name: ${d}\n    flavour: desktop\n`).join("")}boot:\n`);
-
-/** The server's RFB version line and the security types it offers a 3.8 client (2: VNC authentication). */
-async function rfbHello(port: number): Promise<{ version: string; types: number[] }> {
-  const sock = connect(port, "127.0.0.1");
-  let got = Buffer.alloc(0);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error("RFB: no answer in 60 s")), 60_000);
-      sock.on("error", reject);
-      sock.on("close", () =>
-        reject(new Error(`RFB: closed after ${JSON.stringify(got.toString("latin1"))}`)),
-      );
-      sock.on("data", (d: Buffer) => {
-        const had = got.length;
-        got = Buffer.concat([got, d]);
-        if (had < 12 && got.length >= 12) sock.write("RFB 003.008\n");
-        const n = got[12];
-        if (n !== undefined && got.length >= 13 + n)
-          resolve({ version: got.subarray(0, 12).toString("latin1"), types: [...got.subarray(13, 13 + n)] });
-      });
-    });
-  } finally {
-    clearTimeout(timer);
-    sock.destroy();
-  }
-}
 
 /** A desktop, not a blank or single-colour frame and not a text console. */
 const looksLikeDesktop = (st: PictureStats) => st.colours >= 16 && st.dominant < 0.95 && st.dark < 0.5;
