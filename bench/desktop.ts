@@ -60,6 +60,7 @@ export async function benchDesktop(): Promise<void> {
         layer: await layerSize(`squashfs:${flavour}`),
         ...(await bootFigures(build.outputs[0]!.path)),
       });
+      console.log(`${flavour}: ${JSON.stringify(results.at(-1))}`);
       await rm(out, { recursive: true, force: true });
     }
   } finally {
@@ -72,7 +73,7 @@ export async function benchDesktop(): Promise<void> {
   console.log(`${"layer (squashfs)".padEnd(46)}${cols((r) => mib(r.layer))}`);
   console.log(`${"cold boot: xl create → desktop managed (s)".padEnd(46)}${cols((r) => r.ready.toFixed(1))}`);
   console.log(
-    `${"RAM used in the guest at idle (free)".padEnd(46)}${cols((r) => `${r.usedMiB}/${r.totalMiB} MiB`)}`,
+    `${"RAM used in the guest at idle (meminfo)".padEnd(46)}${cols((r) => `${r.usedMiB}/${r.totalMiB} MiB`)}`,
   );
   console.log(`${"RAM, xl list".padEnd(46)}${cols((r) => `${r.xlMiB} MiB`)}`);
   console.log(
@@ -120,10 +121,16 @@ async function bootFigures(iso: string): Promise<Omit<Figures, "flavour" | "laye
       }
       // RAM at idle: the guest's own view and Xen's
       const sh = await consoleShell(s, lines);
-      const free = (await sh("guest-shell desk1 120 'free -m'")).find((l) => /^Mem:\s+\d+/.test(l.trim()));
+      // (minbase has no procps: /proc/meminfo; used = MemTotal - MemAvailable)
+      const mem = (
+        await sh(
+          `guest-shell desk1 120 'awk "/^MemTotal:/ { t = \\$2 } /^MemAvailable:/ { a = \\$2 } END { print \\"MEMKB\\", t, a }" /proc/meminfo'`,
+        )
+      ).find((l) => /^MEMKB \d+ \d+$/.test(l.trim()));
       const xl = (await sh("xl list desk1")).find((l) => /^desk1\s+\d+\s+\d+/.test(l.trim()));
-      if (!free || !xl) throw new Error(`no free or xl list line:\n${lines.slice(-30).join("\n")}`);
-      const [, total, used] = free.trim().split(/\s+/).map(Number);
+      if (!mem || !xl) throw new Error(`no meminfo or xl list line:\n${lines.slice(-30).join("\n")}`);
+      const [, totalKb, availKb] = mem.trim().split(" ").map(Number);
+      const [total, used] = [Math.round(totalKb! / 1024), Math.round((totalKb! - availKb!) / 1024)];
       return {
         ready: cold,
         usedMiB: used!,
