@@ -58,7 +58,7 @@ export async function benchDesktop(): Promise<void> {
       results.push({
         flavour,
         layer: await layerSize(`squashfs:${flavour}`),
-        ...(await bootFigures(build.outputs[0]!.path)),
+        ...(await bootFigures(build.outputs[0]!.path, join(dir, `boot-${flavour}`))),
       });
       console.log(`${flavour}: ${JSON.stringify(results.at(-1))}`);
       await rm(out, { recursive: true, force: true });
@@ -92,11 +92,12 @@ export async function benchDesktop(): Promise<void> {
 }
 
 /** One boot of the CI deck with desk1: the guest's figures. */
-async function bootFigures(iso: string): Promise<Omit<Figures, "flavour" | "layer">> {
+async function bootFigures(iso: string, logDir: string): Promise<Omit<Figures, "flavour" | "layer">> {
   const vnc = await freePort();
   const lines: string[] = [];
   const s = await startBoot({
     iso,
+    logDir,
     hostfwd: [{ host: vnc, guest: 5900 }],
     onLine: (source, text) => source === "console" && lines.push(text),
   });
