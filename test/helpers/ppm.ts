@@ -60,6 +60,20 @@ export function pictureStats(p: Ppm): PictureStats {
   return { colours: counts.size, dominant: Math.max(...counts.values()) / n, dark: dark / n };
 }
 
+/** The most common colour. */
+export function dominantColour(p: Ppm): [number, number, number] {
+  const counts = new Map<number, number>();
+  const px = p.pixels;
+  for (let o = 0; o < px.length; o += 3) {
+    const key = (px[o]! << 16) | (px[o + 1]! << 8) | px[o + 2]!;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best = 0;
+  let most = -1;
+  for (const [key, n] of counts) if (n > most) [best, most] = [key, n];
+  return [best >> 16, (best >> 8) & 255, best & 255];
+}
+
 /** Share of the pixels in rows [from, to) within `tol` of `rgb` in every channel (a lossy copy's colour). */
 export function colourShare(
   p: Ppm,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { colourShare, parsePpm, pictureStats } from "../helpers/ppm.ts";
+import { colourShare, dominantColour, parsePpm, pictureStats } from "../helpers/ppm.ts";
 
 const ppm = (w: number, h: number, rgb: number[][], comment = "") =>
   Buffer.concat([Buffer.from(`P6\n${comment}${w} ${h}\n255\n`, "latin1"), Buffer.from(rgb.flat())]);
@@ -35,6 +35,7 @@ describe("PPM pictures (the graphical tests' screendumps and snapshots)", () => 
     expect(colourShare(p, [58, 110, 165], 6)).toBe(0.75);
     expect(colourShare(p, [58, 110, 165], 6, 0, 1)).toBe(0.5);
     expect(colourShare(p, [58, 110, 165], 6, 1, 2)).toBe(1);
+    expect(dominantColour(p)).toEqual([58, 110, 165]);
   });
   it("refuses other formats and cut images", () => {
     expect(() => parsePpm(Buffer.from("P3\n1 1\n255\n0 0 0\n"))).toThrow(/P6/);
