@@ -1,4 +1,5 @@
 import { benchBoot } from "./boot.ts";
+import { benchDesktop } from "./desktop.ts";
 import { benchInstall } from "./install.ts";
 import { benchLayers } from "./layers.ts";
 import { benchPeers } from "./peers.ts";
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   install: benchInstall,
   pxe: benchPxe,
   rtsave: benchRtsave,
+  desktop: benchDesktop,
 };
 
 const name = process.argv[2] ?? "";

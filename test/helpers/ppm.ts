@@ -25,11 +25,13 @@ export function parsePpm(data: Buffer): Ppm {
     fields.push(data.subarray(start, i).toString("latin1"));
   }
   const [magic, w, h, max] = fields;
-  if (magic !== "P6" || max !== "255") throw new Error(`PPM: expected P6 with maxval 255, got ${magic} ${max}`);
+  if (magic !== "P6" || max !== "255")
+    throw new Error(`PPM: expected P6 with maxval 255, got ${magic} ${max}`);
   const width = Number(w);
   const height = Number(h);
   const pixels = data.subarray(i + 1, i + 1 + width * height * 3);
-  if (pixels.length !== width * height * 3) throw new Error(`PPM: ${pixels.length} bytes of pixels for ${width}x${height}`);
+  if (pixels.length !== width * height * 3)
+    throw new Error(`PPM: ${pixels.length} bytes of pixels for ${width}x${height}`);
   return { width, height, pixels };
 }
 
@@ -56,4 +58,38 @@ export function pictureStats(p: Ppm): PictureStats {
   }
   const n = px.length / 3;
   return { colours: counts.size, dominant: Math.max(...counts.values()) / n, dark: dark / n };
+}
+
+/** The most common colour. */
+export function dominantColour(p: Ppm): [number, number, number] {
+  const counts = new Map<number, number>();
+  const px = p.pixels;
+  for (let o = 0; o < px.length; o += 3) {
+    const key = (px[o]! << 16) | (px[o + 1]! << 8) | px[o + 2]!;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best = 0;
+  let most = -1;
+  for (const [key, n] of counts) if (n > most) [best, most] = [key, n];
+  return [best >> 16, (best >> 8) & 255, best & 255];
+}
+
+/** Share of the pixels in rows [from, to) within `tol` of `rgb` in every channel (a lossy copy's colour). */
+export function colourShare(
+  p: Ppm,
+  rgb: readonly [number, number, number],
+  tol: number,
+  from = 0,
+  to = p.height,
+): number {
+  const px = p.pixels;
+  let hits = 0;
+  for (let o = from * p.width * 3; o < to * p.width * 3; o += 3)
+    if (
+      Math.abs(px[o]! - rgb[0]) <= tol &&
+      Math.abs(px[o + 1]! - rgb[1]) <= tol &&
+      Math.abs(px[o + 2]! - rgb[2]) <= tol
+    )
+      hits++;
+  return hits / ((to - from) * p.width);
 }

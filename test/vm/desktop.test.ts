@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -10,59 +9,68 @@ import { startBoot } from "../../src/qemu/session.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { freePort } from "../helpers/free-port.ts";
-import { parsePpm, pictureStats, type PictureStats } from "../helpers/ppm.ts";
+import { rfbHello } from "../helpers/rfb.ts";
+import {
+  colourShare,
+  dominantColour,
+  parsePpm,
+  pictureStats,
+  type PictureStats,
+  type Ppm,
+} from "../helpers/ppm.ts";
 import { SerialTerm } from "../helpers/serial-term.ts";
 import { select, waitMarker } from "../helpers/switcher-keys.ts";
 import { wsBridge } from "../helpers/ws-bridge.ts";
 import { rowOf } from "../tools/switcher-tmux.ts";
 
 /**
- * A graphical guest on a real boot: the CI deck plus desk1 of flavours/desktop.yaml, started alone
- * (livedeck.guests), with dom0's outside network on QEMU's user-mode net. Through loopback forwards
- * to dom0's outside address: the VNC server's handshake offers VNC authentication only, a snapshot
- * (vncsnapshot, this boot's password) is a desktop, and through websockify (noVNC's transport) a
- * wrong password is refused where the right one gets the desktop. Then the switcher's `v`: QMP
- * screendumps show the PC's screen turn from the text console to the desktop, and Ctrl-Q (a key on
- * the PC's keyboard) returns to the switcher. Snapshots and screendumps stay in the boot's log
- * directory (printed).
+ * Two graphical guests at once on a real boot: the CI deck plus desk1 and desk2 of
+ * flavours/desktop.yaml, started alone (livedeck.guests), with dom0's outside network on QEMU's
+ * user-mode net. Through loopback forwards to dom0's outside address: each VNC server's handshake
+ * offers VNC authentication only, a snapshot of each (vncsnapshot, this boot's password) is a
+ * desktop, and through websockify (noVNC's transport) a wrong password is refused where the right
+ * one gets the desktop. Then the switcher's `v` on each: QMP screendumps show the PC's screen turn
+ * from the text console to the desktop, and Ctrl-Q (a key on the PC's keyboard) returns to the
+ * switcher. Snapshots and screendumps stay in the boot's log directory (printed).
  */
 const MINUTE = 60_000;
 const PASSWORD = "livedk42";
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const withDesktop = (deck: string) =>
-  deck.replace("boot:\n", "  - name: desk1\n    flavour: desktop\nboot:\n");
+const DESKS = ["desk1", "desk2"]; // deck order: vnc-web serves desk N on ports 5900+N and 6080+N
+const withDesktops = (deck: string) =>
+  deck.replace("boot:\n", `${DESKS.map((d) => `  - name: ${d}\n    flavour: desktop\n`).join("")}boot:\n`);
 
-/** The server's RFB version line and the security types it offers a 3.8 client (2: VNC authentication). */
-async function rfbHello(port: number): Promise<{ version: string; types: number[] }> {
-  const sock = connect(port, "127.0.0.1");
-  let got = Buffer.alloc(0);
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error("RFB: no answer in 60 s")), 60_000);
-      sock.on("error", reject);
-      sock.on("close", () =>
-        reject(new Error(`RFB: closed after ${JSON.stringify(got.toString("latin1"))}`)),
-      );
-      sock.on("data", (d: Buffer) => {
-        const had = got.length;
-        got = Buffer.concat([got, d]);
-        if (had < 12 && got.length >= 12) sock.write("RFB 003.008\n");
-        const n = got[12];
-        if (n !== undefined && got.length >= 13 + n)
-          resolve({ version: got.subarray(0, 12).toString("latin1"), types: [...got.subarray(13, 13 + n)] });
-      });
-    });
-  } finally {
-    clearTimeout(timer);
-    sock.destroy();
-  }
+const BAR_ROWS = 16;
+
+interface DesktopStats extends PictureStats {
+  /** share of the top and bottom BAR_ROWS rows in the frame's most common colour (the background) */
+  top: number;
+  bottom: number;
 }
 
-/** A desktop, not a blank or single-colour frame and not a text console. */
-const looksLikeDesktop = (st: PictureStats) => st.colours >= 16 && st.dominant < 0.95 && st.dark < 0.5;
+/** A frame's figures; `tol` allows for JPEG (the snapshots) and 16-bit colour (directvnc's view). */
+function desktopStats(p: Ppm, tol: number): DesktopStats {
+  const background = dominantColour(p);
+  return {
+    ...pictureStats(p),
+    top: colourShare(p, background, tol, 0, BAR_ROWS),
+    bottom: colourShare(p, background, tol, p.height - BAR_ROWS),
+  };
+}
+
+/**
+ * A desktop, not a blank or single-colour frame and not a text console: many colours, none taking
+ * almost all of it, little black, a background (the most common colour) over a good part of it,
+ * and a bar (the panel, Blackbox's toolbar) drawn over it along the top or bottom edge.
+ */
+const looksLikeDesktop = (st: DesktopStats) =>
+  st.colours >= 16 &&
+  st.dominant < 0.95 &&
+  st.dark < 0.5 &&
+  st.dominant >= 0.3 &&
+  Math.min(st.top, st.bottom) < 0.7;
 
 /**
  * vncsnapshot of 127.0.0.1:port (JPEG, decoded to PPM) with the password file `passwd`. Hextile:
@@ -75,17 +83,17 @@ async function snapshot(port: number, passwd: string, out: string) {
   const { stdout } = await run("djpeg", ["-pnm", `${out}.jpg`], { encoding: "buffer", maxBuffer: 64 << 20 });
   await writeFile(`${out}.ppm`, stdout);
   const p = parsePpm(stdout);
-  return { ...pictureStats(p), width: p.width, height: p.height };
+  return { ...desktopStats(p, 24), width: p.width, height: p.height };
 }
 
 describe("graphical guests", () => {
   it(
-    "a desktop guest serves its desktop over VNC and noVNC with this boot's password only, and the switcher shows it full-screen",
+    "two desktop guests at once serve their desktops over VNC and noVNC with this boot's password only, and the switcher shows either full-screen",
     async () => {
       await requireTools(["tmux", "vncsnapshot", "vncpasswd", "djpeg"], "the graphical guests' vm test");
       const iso = await buildCiIso({
-        edit: withDesktop,
-        append: `livedeck.guests=desk1 livedeck.vncpw=${PASSWORD} livedeck.net=dhcp livedeck.guest-timeout=900`,
+        edit: withDesktops,
+        append: `livedeck.guests=${DESKS.join(",")} livedeck.vncpw=${PASSWORD} livedeck.net=dhcp livedeck.guest-timeout=900`,
       });
       const dir = await mkdtemp(join(tmpdir(), "livedeck-desktop-"));
       const passwd = join(dir, "passwd");
@@ -94,17 +102,15 @@ describe("graphical guests", () => {
         (await run("sh", ["-c", `printf '%s\\n' ${pw} | vncpasswd -f`], { encoding: "buffer" })).stdout;
       await writeFile(passwd, await vncpasswd(PASSWORD));
       await writeFile(wrong, await vncpasswd("nottheone"));
-      const [vnc, web] = [await freePort(), await freePort()];
+      const vnc = [await freePort(), await freePort()];
+      const web = await freePort();
       const t = new SerialTerm();
       await t.start();
       const s = await startBoot({
         iso,
         logDir: dir,
         qmp: true,
-        hostfwd: [
-          { host: vnc, guest: 5900 },
-          { host: web, guest: 6080 },
-        ],
+        hostfwd: [...vnc.map((host, i) => ({ host, guest: 5900 + i })), { host: web, guest: 6080 }],
         onConsoleData: (c) => t.feed(c),
       });
       const figures: string[] = [`artifacts in ${dir}`];
@@ -112,42 +118,56 @@ describe("graphical guests", () => {
       const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
       try {
         await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
-        const ready = await waitMarker(
-          s,
-          (m) => /^LIVEDECK-GUEST-(READY|FAILED) desk1\b/.test(m.text),
-          "desk1's desktop",
-          15 * MINUTE,
-        );
-        expect(ready.text).toMatch(/READY/);
-        figures.push(`${ready.text} at ${ready.seconds.toFixed(1)} s of the boot`);
-
-        // dom0's relay on its outside address: VNC authentication is all the server offers.
-        const served = await waitMarker(
-          s,
-          (m) => /^LIVEDECK-VNC-WEB(-FAILED)? /.test(m.text),
-          "vnc-web's line",
-          10 * MINUTE,
-        );
-        expect(served.text).toMatch(/^LIVEDECK-VNC-WEB desk1 /);
-        figures.push(`${served.text} at ${served.seconds.toFixed(1)} s of the boot`);
-        const hello = await waitFor(() => rfbHello(vnc), "the VNC relay", 5 * MINUTE);
-        expect(hello).toEqual({ version: "RFB 003.008\n", types: [2] });
-        figures.push(`RFB handshake through dom0's relay at ${at()}`);
-
-        // The frame: a desktop (Blackbox's toolbar, an xterm, the background), not a blank one.
-        const shot = () =>
-          waitFor(() => snapshot(vnc, passwd, join(dir, "vnc-desk1")), "a VNC snapshot", 2 * MINUTE);
-        let st = await shot();
-        const until = Date.now() + 2 * MINUTE; // the window manager may still be drawing
-        while (!looksLikeDesktop(st) && Date.now() < until) {
-          await sleep(3000);
-          st = await shot();
+        // Both come up, side by side in Xen's memory (guests-up says how much it had free).
+        for (const desk of DESKS) {
+          const ready = await waitMarker(
+            s,
+            (m) => new RegExp(`^LIVEDECK-GUEST-(READY|FAILED) ${desk}\\b`).test(m.text),
+            `${desk}'s desktop`,
+            15 * MINUTE,
+          );
+          expect(ready.text).toMatch(/READY/);
+          figures.push(`${ready.text} at ${ready.seconds.toFixed(1)} s of the boot`);
         }
-        figures.push(
-          `desk1 over VNC: ${st.width}x${st.height}, ${st.colours} colours, dominant ${(st.dominant * 100).toFixed(0)} % (${at()})`,
-        );
-        expect([st.width, st.height]).toEqual([1024, 768]);
-        expect(looksLikeDesktop(st), JSON.stringify(st)).toBe(true);
+
+        // dom0's relays on its outside address: VNC authentication is all each server offers.
+        for (const [i, desk] of DESKS.entries()) {
+          const served = await waitMarker(
+            s,
+            (m) =>
+              m.text.startsWith(`LIVEDECK-VNC-WEB ${desk} `) || m.text.startsWith("LIVEDECK-VNC-WEB-FAILED"),
+            `vnc-web's line for ${desk}`,
+            10 * MINUTE,
+          );
+          expect(served.text).toMatch(
+            new RegExp(`^LIVEDECK-VNC-WEB ${desk} \\S+:${6080 + i}/vnc\\.html \\S+:${5900 + i}$`),
+          );
+          figures.push(`${served.text} at ${served.seconds.toFixed(1)} s of the boot`);
+          const hello = await waitFor(() => rfbHello(vnc[i]!), `${desk}'s VNC relay`, 5 * MINUTE);
+          expect(hello).toEqual({ version: "RFB 003.008\n", types: [2] });
+        }
+        figures.push(`RFB handshakes through dom0's relays at ${at()}`);
+
+        // Each frame: a desktop (Blackbox's toolbar, an xterm, the background), not a blank one.
+        for (const [i, desk] of DESKS.entries()) {
+          const shot = () =>
+            waitFor(
+              () => snapshot(vnc[i]!, passwd, join(dir, `vnc-${desk}`)),
+              `a VNC snapshot of ${desk}`,
+              2 * MINUTE,
+            );
+          let st = await shot();
+          const until = Date.now() + 2 * MINUTE; // the window manager may still be drawing
+          while (!looksLikeDesktop(st) && Date.now() < until) {
+            await sleep(3000);
+            st = await shot();
+          }
+          figures.push(
+            `${desk} over VNC: ${st.width}x${st.height}, ${st.colours} colours, dominant ${(st.dominant * 100).toFixed(0)} %, background in the top/bottom rows ${(st.top * 100).toFixed(0)}/${(st.bottom * 100).toFixed(0)} % (${at()})`,
+          );
+          expect([st.width, st.height]).toEqual([1024, 768]);
+          expect(looksLikeDesktop(st), JSON.stringify(st)).toBe(true);
+        }
 
         // noVNC: its page, and its WebSocket path refuses a wrong password and takes the right one.
         const page = await waitFor(
@@ -171,62 +191,64 @@ describe("graphical guests", () => {
           await bridge.close();
         }
 
-        // The switcher: desk1's address and password, then `v`: its desktop on the PC's screen.
+        // The switcher: each desktop's address and password, then `v`: its desktop on the PC's
+        // screen, and Ctrl-Q (on the PC's keyboard) back to the switcher.
         await waitMarker(s, (m) => m.text.startsWith("LIVEDECK-SWITCHER-READY"), "the switcher", 5 * MINUTE);
-        await t.waitFor((sc) => rowOf(sc, "desk1") !== undefined, "desk1 in the switcher", 2 * MINUTE);
-        await select(s, t, "desk1");
-        const screen = await t.waitFor(
-          (sc) => sc.includes(`pw ${PASSWORD}`),
-          "desk1's VNC details",
-          2 * MINUTE,
-        );
-        expect(screen).toMatch(/VNC [\d.]+:5900 web http:\/\/[\d.]+:6080\/vnc\.html pw livedk42 v:view/);
         const qmp = await Qmp.connect(s.qmpSocket!);
         try {
           const dump = async (name: string) => {
             const file = join(dir, `${name}.ppm`);
             await qmp.execute("screendump", { filename: file });
-            return pictureStats(parsePpm(await readFile(file)));
+            return desktopStats(parsePpm(await readFile(file)), 16);
           };
-          const before = await dump("pc-before-view");
-          expect(looksLikeDesktop(before), JSON.stringify(before)).toBe(false);
+          for (const [i, desk] of DESKS.entries()) {
+            await t.waitFor((sc) => rowOf(sc, desk) !== undefined, `${desk} in the switcher`, 2 * MINUTE);
+            await select(s, t, desk);
+            const details = new RegExp(
+              `VNC [\\d.]+:${5900 + i} web http://[\\d.]+:${6080 + i}/vnc\\.html pw ${PASSWORD} v:view`,
+            );
+            await t.waitFor((sc) => details.test(sc), `${desk}'s VNC details`, 2 * MINUTE);
+            const before = await dump(`pc-before-view-${desk}`);
+            expect(looksLikeDesktop(before), JSON.stringify(before)).toBe(false);
 
-          const v0 = Date.now();
-          s.send("v");
-          await waitMarker(
-            s,
-            (m) => m.text.startsWith("LIVEDECK-VNC-VIEW desk1"),
-            "the view's start",
-            3 * MINUTE,
-          );
-          let during = await dump("pc-view-desk1");
-          while (!looksLikeDesktop(during) && Date.now() - v0 < 3 * MINUTE) {
-            await sleep(2000);
-            during = await dump("pc-view-desk1");
+            const v0 = Date.now();
+            s.send("v");
+            await waitMarker(
+              s,
+              (m) => m.text.startsWith(`LIVEDECK-VNC-VIEW ${desk}`),
+              `${desk}'s view's start`,
+              3 * MINUTE,
+            );
+            let during = await dump(`pc-view-${desk}`);
+            while (!looksLikeDesktop(during) && Date.now() - v0 < 3 * MINUTE) {
+              await sleep(2000);
+              during = await dump(`pc-view-${desk}`);
+            }
+            figures.push(
+              `v → ${desk}'s desktop on the PC's screen in ${((Date.now() - v0) / 1000).toFixed(1)} s`,
+            );
+            expect(looksLikeDesktop(during), JSON.stringify(during)).toBe(true);
+
+            await qmp.execute("send-key", {
+              keys: [
+                { type: "qcode", data: "ctrl" },
+                { type: "qcode", data: "q" },
+              ],
+            });
+            const end = await waitMarker(
+              s,
+              (m) => m.text.startsWith(`LIVEDECK-VNC-VIEW-END ${desk}`),
+              `${desk}'s view's end`,
+              2 * MINUTE,
+            );
+            expect(end.text).toBe(`LIVEDECK-VNC-VIEW-END ${desk} 0`);
+            await t.waitFor(
+              (sc) => sc.includes(`back from ${desk}'s desktop`),
+              `the switcher after Ctrl-Q on ${desk}`,
+              2 * MINUTE,
+            );
+            figures.push(`${desk}'s view began and ended at ${at()}`);
           }
-          figures.push(`v → the desktop on the PC's screen in ${((Date.now() - v0) / 1000).toFixed(1)} s`);
-          expect(looksLikeDesktop(during), JSON.stringify(during)).toBe(true);
-
-          // Ctrl-Q on the PC's keyboard ends the view; the switcher says so.
-          await qmp.execute("send-key", {
-            keys: [
-              { type: "qcode", data: "ctrl" },
-              { type: "qcode", data: "q" },
-            ],
-          });
-          const end = await waitMarker(
-            s,
-            (m) => m.text.startsWith("LIVEDECK-VNC-VIEW-END desk1"),
-            "the view's end",
-            2 * MINUTE,
-          );
-          expect(end.text).toBe("LIVEDECK-VNC-VIEW-END desk1 0");
-          await t.waitFor(
-            (sc) => sc.includes("back from desk1's desktop"),
-            "the switcher after Ctrl-Q",
-            2 * MINUTE,
-          );
-          figures.push(`the view began and ended at ${at()}`);
         } finally {
           qmp.close();
         }
