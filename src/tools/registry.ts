@@ -33,7 +33,7 @@ export const TOOLS = {
   tmux: { pkg: "tmux", why: "drive the console UI in tests" },
   vncsnapshot: { pkg: "vncsnapshot", why: "tests: snapshots of the graphical guests' desktops over VNC" },
   vncpasswd: { pkg: "tigervnc-tools", why: "tests: the VNC password file vncsnapshot reads" },
-  openssl: { pkg: "openssl", why: "tests and bench desktop: DES for VNC authentication (RFB client)" },
+  openssl: { pkg: "openssl", why: "tests: DES for the RFB client's VNC authentication" },
   djpeg: { pkg: "libjpeg-turbo-progs", why: "tests: decode VNC snapshots (JPEG) to check their pixels" },
   chroot: { pkg: "coreutils", why: "run user scripts inside a root filesystem" },
   mount: { pkg: "mount", why: "mount /proc, /sys and /dev/pts for user scripts" },
