@@ -2,6 +2,7 @@ import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startBoot } from "../src/qemu/session.ts";
 import { requireTools } from "../src/tools/doctor.ts";
+import { withGuests } from "../test/helpers/deck-edit.ts";
 import { consoleShell } from "../test/helpers/console-shell.ts";
 import { freePort } from "../test/helpers/free-port.ts";
 import { rfbConnect, type Update } from "../test/helpers/rfb.ts";
@@ -40,7 +41,7 @@ export async function benchDesktop(): Promise<void> {
   let base = 0;
   try {
     for (const flavour of flavours) {
-      await writeFile(deck, text.replace("boot:\n", `  - name: desk1\n    flavour: ${flavour}\nboot:\n`));
+      await writeFile(deck, withGuests(text, `  - name: desk1\n    flavour: ${flavour}\n`));
       const append = `livedeck.noswitcher livedeck.guests=desk1 livedeck.vncpw=${PASSWORD} livedeck.net=dhcp livedeck.guest-timeout=900`;
       const out = join(dir, `out-${flavour}`);
       const build = (await timed(["build", deck, "--store", BENCH_STORE, "--out", out, "--append", append]))

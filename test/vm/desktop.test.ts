@@ -8,6 +8,7 @@ import { Qmp } from "../../src/qemu/qmp.ts";
 import { startBoot } from "../../src/qemu/session.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
+import { withGuests } from "../helpers/deck-edit.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { rfbHello } from "../helpers/rfb.ts";
 import {
@@ -40,7 +41,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const DESKS = ["desk1", "desk2"]; // deck order: vnc-web serves desk N on ports 5900+N and 6080+N
 const withDesktops = (deck: string) =>
-  deck.replace("boot:\n", `${DESKS.map((d) => `  - name: ${d}\n    flavour: desktop\n`).join("")}boot:\n`);
+  withGuests(deck, DESKS.map((d) => `  - name: ${d}\n    flavour: desktop\n`).join(""));
 
 const BAR_ROWS = 16;
 
