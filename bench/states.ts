@@ -16,14 +16,14 @@ interface Build {
 const MiB = 1024 * 1024;
 const GUESTS = ["micro1", "deb"]; // statesDeck's autostart guests
 
-/** Boots `iso` on `cpu` until every CI guest is ready: each guest's READY (how, seconds) and when the last one came. */
-async function bootGuests(iso: string, cpu: string, append?: string) {
+/** Boots `iso` on `cpu` until each of `names` (default: the CI guests) is ready: each guest's READY (how, seconds) and when the last one came. */
+async function bootGuests(iso: string, cpu: string, append?: string, names: readonly string[] = GUESTS) {
   const s = await startBoot({ iso, cpu, append });
   try {
     const dom0 = await s.expect("LIVEDECK-DOM0-READY", 600_000);
     const guests: Record<string, { how: string; seconds: number }> = {};
     let last = 0;
-    for (const g of GUESTS) {
+    for (const g of names) {
       const r = await s.expect(`LIVEDECK-GUEST-READY ${g}`, 900_000);
       const m = parseMarker(r.text);
       if (m?.kind !== "guest-ready") throw new Error(`not a READY marker: ${r.text}`);
@@ -49,7 +49,55 @@ async function secs(cmd: string[]): Promise<number> {
  * the cold boot with livedeck.states=off), boot → all autostart guests ready with and without
  * states, state bytes per guest on the medium, the prime stage's time, and zstd levels on a state.
  */
+/**
+ * `npm run bench -- states demo`: restore vs cold on the default deck's guests (busybox micro, jeos,
+ * server with MariaDB), whose cold boots do more work than the CI deck's. One Intel set at zstd -3;
+ * the switcher stays off so only the guests' readiness is timed.
+ */
+async function benchStatesDemo(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "livedeck-bench-states-demo-"));
+  const store = process.env.LIVEDECK_BENCH_STORE ?? join(ROOT, ".store-test");
+  const intel = DEFAULT_STATE_CPUS.find((c) => c.vendor === "intel")!.model;
+  const guests = ["micro", "jeos", "server"]; // flavours/demo.deck.yaml, in deck order
+  try {
+    await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
+    const deck = join(dir, "flavours", "demo.deck.yaml");
+    const text = await readFile(deck, "utf8");
+    if (!/^boot:\n/m.test(text) || /^states:/m.test(text))
+      throw new Error("bench states demo: unexpected demo.deck.yaml");
+    await writeFile(deck, `${text}states:\n  cpus: [{ vendor: intel, model: ${intel} }]\n  level: 3\n`);
+    const append = "livedeck.noswitcher livedeck.guest-timeout=1800";
+    const built = (
+      await timed(["build", deck, "--store", store, "--out", join(dir, "out"), "--append", append])
+    ).json as Build;
+    const prime = built.steps.find((s) => s.key === "prime:intel")!;
+    console.log(
+      row(
+        `prime:intel (${prime.cached ? "cached; its boot took" : "built"})`,
+        prime.cached ? Number(prime.report.bootSeconds) : prime.seconds,
+      ),
+    );
+    for (const g of guests)
+      console.log(`  ${g} state on the medium: ${(Number(prime.report[`${g}Bytes`]) / MiB).toFixed(1)} MiB`);
+    const iso = built.outputs[0]!.path;
+    const on = await bootGuests(iso, intel, undefined, guests);
+    const off = await bootGuests(iso, intel, "livedeck.states=off", guests);
+    console.log(`\nguest ready (from the start of xl restore / xl create), -cpu ${intel}, TCG`);
+    for (const g of guests) {
+      const [a, b] = [on.guests[g]!, off.guests[g]!];
+      console.log(row(`${g}: ${a.how}`, a.seconds));
+      console.log(row(`${g}: ${b.how}`, b.seconds, a.seconds));
+    }
+    console.log("\nboot → all autostart guests ready (QEMU start to the last READY)");
+    console.log(row("with states", on.allReady));
+    console.log(row("without states (livedeck.states=off)", off.allReady, on.allReady));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchStates(): Promise<void> {
+  if (process.argv[3] === "demo") return benchStatesDemo();
   const dir = await mkdtemp(join(tmpdir(), "livedeck-bench-states-"));
   const store = process.env.LIVEDECK_BENCH_STORE ?? join(ROOT, ".store-test");
   const intel = DEFAULT_STATE_CPUS.find((c) => c.vendor === "intel")!.model;
@@ -57,7 +105,8 @@ export async function benchStates(): Promise<void> {
     await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
     const deck = join(dir, "flavours", "ci.deck.yaml");
     await writeFile(deck, statesDeck(await readFile(deck, "utf8")));
-    for (const [name, text] of Object.entries(DEBSSH_FILES)) await writeFile(join(dir, "flavours", name), text);
+    for (const [name, text] of Object.entries(DEBSSH_FILES))
+      await writeFile(join(dir, "flavours", name), text);
     const build = async (append: string, out: string) =>
       (await timed(["build", deck, "--store", store, "--out", join(dir, out), "--append", append]))
         .json as Build;
