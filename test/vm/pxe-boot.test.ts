@@ -31,7 +31,7 @@ describe("the CI deck's PXE tree boots over QEMU's TFTP", () => {
   it.each([
     ["PXE, BIOS", false, GUESTS],
     ["PXE, UEFI (OVMF)", true, []],
-  ])("%s: dom0 fetches and checks the guests' files, reaches LIVEDECK-DOM0-READY, guests %j are ready", async (how, uefi, guests) => {
+  ])("%s: dom0 fetches and checks the guests' files, reaches LIVEDECK-DOM0-READY, then the listed guests are ready", async (how, uefi, guests) => {
     const f = await bootToGuests({ iso: out.pxe!, pxe: true, uefi }, guests);
     console.log(`${how}: dom0 ready ${f.dom0.toFixed(1)} s, all guests ready ${f.guests.toFixed(1)} s${f.fetch ? ` (${f.fetch})` : ""}`);
     expect(f.fetch).toMatch(/fetched and checked \d+ files \(\d+ MiB, in RAM\) from 10\.0\.2\.2 in/);
