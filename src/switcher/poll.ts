@@ -29,6 +29,8 @@ export interface PollConfig {
  * (libxl gives a guest read-only access to /local/domain/<id>): the supervisor (and the switcher,
  * for guests it starts) record how the guest came up and when it became ready.
  */
+/** Polls that read a ready guest's details again while its origin is missing. */
+const ORIGIN_RETRIES = 5;
 export const XS_ORIGIN = (id: number) => `/local/domain/${id}/livedeck/boot`;
 export const XS_READY = (id: number) => `/local/domain/${id}/livedeck/ready`;
 
@@ -60,6 +62,8 @@ export class Poller {
   private lastInfoMs = -Infinity;
   private details = new Map<string, DomainExtra>();
   private domainKey = "";
+  /** Times the details were read again for a ready guest without its origin (see collect). */
+  private originRetries = new Map<string, number>();
 
   constructor(
     private readonly io: Dom0Io,
@@ -112,6 +116,18 @@ export class Poller {
       }
     }
     await this.checkReady(domains);
+    // guest-watch writes a guest's origin (restored or cold) when the guest is ready, often after
+    // the details were read for its new domain: read them again, a few times at most (a domain
+    // started by hand never gets one)
+    for (const d of domains) {
+      const x = this.details.get(d.name);
+      const k = `${d.id}:${d.name}`;
+      const n = this.originRetries.get(k) ?? 0;
+      if (d.id !== 0 && x?.ready && !x.origin && n < ORIGIN_RETRIES) {
+        this.originRetries.set(k, n + 1);
+        this.domainKey = "";
+      }
+    }
     const bootFailures = await this.bootFailures(domains);
     const saved = await this.saved(domains);
     const hv = info

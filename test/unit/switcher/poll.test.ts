@@ -64,6 +64,21 @@ describe("Poller", () => {
     expect(1_000_000 - up).toBeGreaterThan(0);
   });
 
+  it("reads the details again, a few times at most, for a ready guest whose origin is not written yet", async () => {
+    const { dom0, calls } = io({}, { "/logs/guest-deb.log": "LIVEDECK-GUEST-READY deb\n" });
+    const p = new Poller(dom0, config);
+    let world = (await p.collect(EMPTY_WORLD)).world;
+    expect(world.extra.get("deb")).toMatchObject({ ready: true });
+    expect(world.extra.get("deb")?.origin).toBeUndefined();
+    const rereads: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      calls.length = 0;
+      world = (await p.collect(world)).world;
+      rereads.push(calls.filter((c) => c === "xl list -l").length);
+    }
+    expect(rereads).toEqual([1, 1, 1, 1, 1, 0, 0, 0]);
+  });
+
   it("reads details again only when the domains change; xl info every few seconds", async () => {
     const { dom0, calls } = io();
     const p = new Poller(dom0, config);
