@@ -2,12 +2,12 @@ import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { DEFAULT_STATE_CPUS } from "../src/formats/state-meta.ts";
+import { DEFAULT_STATE_CPUS, stateZstdArgv } from "../src/formats/state-meta.ts";
 import { parseMarker } from "../src/qemu/markers.ts";
 import { startBoot } from "../src/qemu/session.ts";
 import { DEBSSH_FILES } from "../test/helpers/debssh.ts";
 import { statesDeck } from "../test/helpers/states-deck.ts";
-import { ROOT, row, timed } from "./run.ts";
+import { BENCH_STORE, ROOT, row, timed } from "./run.ts";
 
 interface Build {
   steps: { key: string; cached: boolean; seconds: number; report: Record<string, string | number> }[];
@@ -43,12 +43,40 @@ async function secs(cmd: string[]): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+/** Each prime step's boot time (this run's, or the cached build's) and each guest's state bytes on the medium. */
+function printPrimes(steps: Build["steps"], guests: readonly string[]): void {
+  for (const st of steps.filter((s) => s.key.startsWith("prime:"))) {
+    const r = st.report;
+    console.log(
+      row(
+        `${st.key} (${st.cached ? "cached; its boot took" : "built"})`,
+        st.cached ? Number(r.bootSeconds) : st.seconds,
+      ),
+    );
+    for (const g of guests)
+      console.log(`  ${g} state on the medium: ${(Number(r[`${g}Bytes`]) / MiB).toFixed(1)} MiB`);
+  }
+}
+
 /**
- * Issue 7's figures in one run on the CI deck with states (the vm test's statesDeck: a busybox guest
- * and a Debian one with sshd, states for both vendors): guest ready via restore vs cold boot (same medium,
- * the cold boot with livedeck.states=off), boot → all autostart guests ready with and without
- * states, state bytes per guest on the medium, the prime stage's time, and zstd levels on a state.
+ * Boots the medium with its states and again with `livedeck.states=off` (a copy, src/qemu/append.ts)
+ * and prints each guest's ready time restored vs cold, and boot → all guests ready, side by side.
  */
+async function restoreVsCold(iso: string, cpu: string, guests: readonly string[]) {
+  const on = await bootGuests(iso, cpu, undefined, guests);
+  const off = await bootGuests(iso, cpu, "livedeck.states=off", guests);
+  console.log(`\nguest ready (from the start of xl restore / xl create), -cpu ${cpu}, TCG`);
+  for (const g of guests) {
+    const [a, b] = [on.guests[g]!, off.guests[g]!];
+    console.log(row(`${g}: ${a.how}`, a.seconds));
+    console.log(row(`${g}: ${b.how}`, b.seconds, a.seconds));
+  }
+  console.log("\nboot → all autostart guests ready (QEMU start to the last READY)");
+  console.log(row("with states", on.allReady));
+  console.log(row("without states (livedeck.states=off)", off.allReady, on.allReady));
+  return on;
+}
+
 /**
  * `npm run bench -- states demo`: restore vs cold on the default deck's guests (busybox micro, jeos,
  * server with MariaDB), whose cold boots do more work than the CI deck's. One Intel set at zstd -3;
@@ -56,7 +84,6 @@ async function secs(cmd: string[]): Promise<number> {
  */
 async function benchStatesDemo(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "livedeck-bench-states-demo-"));
-  const store = process.env.LIVEDECK_BENCH_STORE ?? join(ROOT, ".store-test");
   const intel = DEFAULT_STATE_CPUS.find((c) => c.vendor === "intel")!.model;
   const guests = ["micro", "jeos", "server"]; // flavours/demo.deck.yaml, in deck order
   try {
@@ -68,38 +95,24 @@ async function benchStatesDemo(): Promise<void> {
     await writeFile(deck, `${text}states:\n  cpus: [{ vendor: intel, model: ${intel} }]\n  level: 3\n`);
     const append = "livedeck.noswitcher livedeck.guest-timeout=1800";
     const built = (
-      await timed(["build", deck, "--store", store, "--out", join(dir, "out"), "--append", append])
+      await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, "out"), "--append", append])
     ).json as Build;
-    const prime = built.steps.find((s) => s.key === "prime:intel")!;
-    console.log(
-      row(
-        `prime:intel (${prime.cached ? "cached; its boot took" : "built"})`,
-        prime.cached ? Number(prime.report.bootSeconds) : prime.seconds,
-      ),
-    );
-    for (const g of guests)
-      console.log(`  ${g} state on the medium: ${(Number(prime.report[`${g}Bytes`]) / MiB).toFixed(1)} MiB`);
-    const iso = built.outputs[0]!.path;
-    const on = await bootGuests(iso, intel, undefined, guests);
-    const off = await bootGuests(iso, intel, "livedeck.states=off", guests);
-    console.log(`\nguest ready (from the start of xl restore / xl create), -cpu ${intel}, TCG`);
-    for (const g of guests) {
-      const [a, b] = [on.guests[g]!, off.guests[g]!];
-      console.log(row(`${g}: ${a.how}`, a.seconds));
-      console.log(row(`${g}: ${b.how}`, b.seconds, a.seconds));
-    }
-    console.log("\nboot → all autostart guests ready (QEMU start to the last READY)");
-    console.log(row("with states", on.allReady));
-    console.log(row("without states (livedeck.states=off)", off.allReady, on.allReady));
+    printPrimes(built.steps, guests);
+    await restoreVsCold(built.outputs[0]!.path, intel, guests);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
+/**
+ * Issue 7's figures in one run on the CI deck with states (the vm test's statesDeck: a busybox guest
+ * and a Debian one with sshd, states for both vendors): guest ready via restore vs cold boot (same medium,
+ * the cold boot with livedeck.states=off), boot → all autostart guests ready with and without
+ * states, state bytes per guest on the medium, the prime stage's time, and zstd levels on a state.
+ */
 export async function benchStates(): Promise<void> {
   if (process.argv[3] === "demo") return benchStatesDemo();
   const dir = await mkdtemp(join(tmpdir(), "livedeck-bench-states-"));
-  const store = process.env.LIVEDECK_BENCH_STORE ?? join(ROOT, ".store-test");
   const intel = DEFAULT_STATE_CPUS.find((c) => c.vendor === "intel")!.model;
   try {
     await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
@@ -108,36 +121,14 @@ export async function benchStates(): Promise<void> {
     for (const [name, text] of Object.entries(DEBSSH_FILES))
       await writeFile(join(dir, "flavours", name), text);
     const build = async (append: string, out: string) =>
-      (await timed(["build", deck, "--store", store, "--out", join(dir, out), "--append", append]))
+      (await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, out), "--append", append]))
         .json as Build;
     // the vm test's medium (states.test.ts): cached when that test ran; no switcher drawing meanwhile
     const withStates = await build("livedeck.test=states livedeck.guest-timeout=1800", "on");
 
     console.log("prime stage (CI deck; seconds of this run, or of the build that cached it)");
-    for (const st of withStates.steps.filter((s) => s.key.startsWith("prime:"))) {
-      const r = st.report;
-      console.log(
-        row(
-          `${st.key} (${st.cached ? "cached; its boot took" : "built"})`,
-          st.cached ? Number(r.bootSeconds) : st.seconds,
-        ),
-      );
-      for (const g of GUESTS)
-        console.log(`  ${g} state on the medium: ${(Number(r[`${g}Bytes`]) / MiB).toFixed(1)} MiB`);
-    }
-
-    const on = await bootGuests(withStates.outputs[0]!.path, intel);
-    // the same medium, its kernel lines with livedeck.states=off (a copy, src/qemu/append.ts)
-    const off = await bootGuests(withStates.outputs[0]!.path, intel, "livedeck.states=off");
-    console.log(`\nguest ready (from the start of xl restore / xl create), -cpu ${intel}, TCG`);
-    for (const g of GUESTS) {
-      const [a, b] = [on.guests[g]!, off.guests[g]!];
-      console.log(row(`${g}: ${a.how}`, a.seconds));
-      console.log(row(`${g}: ${b.how}`, b.seconds, a.seconds));
-    }
-    console.log("\nboot → all autostart guests ready (QEMU start to the last READY)");
-    console.log(row("with states", on.allReady));
-    console.log(row("without states (livedeck.states=off)", off.allReady, on.allReady));
+    printPrimes(withStates.steps, GUESTS);
+    const on = await restoreVsCold(withStates.outputs[0]!.path, intel, GUESTS);
     console.log(row("  of which dom0 ready, with states", on.dom0));
 
     // zstd levels on the states themselves (decompressed from the medium).
@@ -167,8 +158,7 @@ export async function benchStates(): Promise<void> {
         [19, true],
       ] as const) {
         const out = join(states, `${g}-${level}${long ? "l" : ""}.zst`);
-        const flags = [`-${level}`, ...(long ? ["--long=27"] : []), "-T0", "-q", "-f", "-o", out, raw];
-        const c = await secs(["zstd", ...flags]);
+        const c = await secs(stateZstdArgv(level, long, raw, out)); // the prime stage's own argv
         const d = await secs(["zstd", "-d", "-q", "-f", "--long=27", "-o", "/dev/null", out]);
         const mib = (await stat(out)).size / MiB;
         console.log(
