@@ -3,10 +3,12 @@ import { join } from "node:path";
 import { startBoot } from "../src/qemu/session.ts";
 import { requireTools } from "../src/tools/doctor.ts";
 import { withGuests } from "../test/helpers/deck-edit.ts";
+import { INTEL_CPU, primedDesktopDeck } from "../test/helpers/desktop-deck.ts";
 import { consoleShell } from "../test/helpers/console-shell.ts";
 import { freePort } from "../test/helpers/free-port.ts";
 import { rfbConnect, type Update } from "../test/helpers/rfb.ts";
 import { BENCH_STORE, ciDeckCopy, timed } from "./run.ts";
+import { printPrimes, restoreVsCold, type Build } from "./states.ts";
 
 const MINUTE = 60_000;
 const PASSWORD = "bench42x";
@@ -19,6 +21,10 @@ interface Figures {
   flavour: string;
   layer: number;
   ready: number;
+  /** restore vs cold boot to the desktop on one medium with desk1's saved state, on the Intel baseline */
+  restored: number;
+  coldSameMedium: number;
+  stateBytes: number;
   usedMiB: number;
   totalMiB: number;
   xlMiB: number;
@@ -31,6 +37,10 @@ interface Figures {
  * cold boot to the desktop (`xl create` to the window manager managing the screen, the guest's
  * READY), RAM (used in the guest at idle by `free`, and `xl list`'s), and the frame update latency
  * a VNC viewer sees: from a key sent to the guest's xterm to the FramebufferUpdate with its echo.
+ * Then restore to the desktop vs cold boot to it (states.ts restoreVsCold: one medium whose only
+ * autostart guest is desk1, primed on the Intel baseline, booted with its state and with
+ * livedeck.states=off; READY after `xl restore` means post-restore ran, the VNC password renewed)
+ * and the desktop state's bytes on the medium.
  */
 export async function benchDesktop(): Promise<void> {
   await requireTools(["openssl", "qemu-system-x86_64"], "bench desktop");
@@ -56,13 +66,42 @@ export async function benchDesktop(): Promise<void> {
           )
         ).size;
       base = await layerSize("squashfs:guest-base");
+      const layer = await layerSize(`squashfs:${flavour}`);
+      const figures = await bootFigures(build.outputs[0]!.path, join(dir, `boot-${flavour}`));
+      await rm(out, { recursive: true, force: true });
+
+      // the vm test's deck (desktop.test.ts; desk2 does not start): the same prime, cached when it ran
+      await writeFile(deck, primedDesktopDeck(text, ["desk1", "desk2"], flavour));
+      const primedOut = join(dir, `out-${flavour}-primed`);
+      const primed = (
+        await timed([
+          "build",
+          deck,
+          "--store",
+          BENCH_STORE,
+          "--out",
+          primedOut,
+          "--append",
+          "livedeck.noswitcher livedeck.guest-timeout=900",
+        ])
+      ).json as Build;
+      printPrimes(primed.steps, ["desk1"]);
+      const { on, off } = await restoreVsCold(primed.outputs[0]!.path, INTEL_CPU.model, ["desk1"]);
+      await rm(primedOut, { recursive: true, force: true });
+      if (on.guests.desk1!.how !== "restored" || off.guests.desk1!.how !== "cold")
+        throw new Error(
+          `desk1 came up ${on.guests.desk1!.how} with states and ${off.guests.desk1!.how} without`,
+        );
+      const prime = primed.steps.find((st) => st.key.startsWith("prime:"))!;
       results.push({
         flavour,
-        layer: await layerSize(`squashfs:${flavour}`),
-        ...(await bootFigures(build.outputs[0]!.path, join(dir, `boot-${flavour}`))),
+        layer,
+        ...figures,
+        restored: on.guests.desk1!.seconds,
+        coldSameMedium: off.guests.desk1!.seconds,
+        stateBytes: Number(prime.report.desk1Bytes),
       });
       console.log(`${flavour}: ${JSON.stringify(results.at(-1))}`);
-      await rm(out, { recursive: true, force: true });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -73,6 +112,13 @@ export async function benchDesktop(): Promise<void> {
   console.log(`${"".padEnd(46)}${cols((r) => r.flavour)}`);
   console.log(`${"layer (squashfs)".padEnd(46)}${cols((r) => mib(r.layer))}`);
   console.log(`${"cold boot: xl create → desktop managed (s)".padEnd(46)}${cols((r) => r.ready.toFixed(1))}`);
+  console.log(
+    `${`restore → desktop, -cpu ${INTEL_CPU.model} (s)`.padEnd(46)}${cols((r) => r.restored.toFixed(1))}`,
+  );
+  console.log(
+    `${"cold → desktop, same medium, states off (s)".padEnd(46)}${cols((r) => `${r.coldSameMedium.toFixed(1)} (${(r.coldSameMedium / r.restored).toFixed(1)}×)`)}`,
+  );
+  console.log(`${"desktop state on the medium (zstd -3)".padEnd(46)}${cols((r) => mib(r.stateBytes))}`);
   console.log(
     `${"RAM used in the guest at idle (meminfo)".padEnd(46)}${cols((r) => `${r.usedMiB}/${r.totalMiB} MiB`)}`,
   );
@@ -93,7 +139,10 @@ export async function benchDesktop(): Promise<void> {
 }
 
 /** One boot of the CI deck with desk1: the guest's figures. */
-async function bootFigures(iso: string, logDir: string): Promise<Omit<Figures, "flavour" | "layer">> {
+async function bootFigures(
+  iso: string,
+  logDir: string,
+): Promise<Omit<Figures, "flavour" | "layer" | "restored" | "coldSameMedium" | "stateBytes">> {
   const vnc = await freePort();
   const lines: string[] = [];
   const s = await startBoot({

@@ -1,6 +1,6 @@
 import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { DEFAULT_STATE_CPUS, stateZstdArgv } from "../src/formats/state-meta.ts";
 import { parseMarker } from "../src/qemu/markers.ts";
@@ -9,7 +9,7 @@ import { DEBSSH_FILES } from "../test/helpers/debssh.ts";
 import { statesDeck } from "../test/helpers/states-deck.ts";
 import { BENCH_STORE, ROOT, row, timed } from "./run.ts";
 
-interface Build {
+export interface Build {
   steps: { key: string; cached: boolean; seconds: number; report: Record<string, string | number> }[];
   outputs: { format: string; path: string }[];
 }
@@ -19,6 +19,8 @@ const GUESTS = ["micro1", "deb"]; // statesDeck's autostart guests
 /** Boots `iso` on `cpu` until each of `names` (default: the CI guests) is ready: each guest's READY (how, seconds) and when the last one came. */
 async function bootGuests(iso: string, cpu: string, append?: string, names: readonly string[] = GUESTS) {
   const s = await startBoot({ iso, cpu, append });
+  // the medium's copy that `append` took (src/qemu/append.ts); the logs stay
+  const copy = append ? join(dirname(s.logs.console), "medium.iso") : undefined;
   try {
     const dom0 = await s.expect("LIVEDECK-DOM0-READY", 600_000);
     const guests: Record<string, { how: string; seconds: number }> = {};
@@ -33,6 +35,7 @@ async function bootGuests(iso: string, cpu: string, append?: string, names: read
     return { dom0: dom0.seconds, allReady: last, guests };
   } finally {
     await s.stop();
+    if (copy) await rm(copy, { force: true });
   }
 }
 
@@ -44,7 +47,7 @@ async function secs(cmd: string[]): Promise<number> {
 }
 
 /** Each prime step's boot time (this run's, or the cached build's) and each guest's state bytes on the medium. */
-function printPrimes(steps: Build["steps"], guests: readonly string[]): void {
+export function printPrimes(steps: Build["steps"], guests: readonly string[]): void {
   for (const st of steps.filter((s) => s.key.startsWith("prime:"))) {
     const r = st.report;
     console.log(
@@ -62,7 +65,7 @@ function printPrimes(steps: Build["steps"], guests: readonly string[]): void {
  * Boots the medium with its states and again with `livedeck.states=off` (a copy, src/qemu/append.ts)
  * and prints each guest's ready time restored vs cold, and boot → all guests ready, side by side.
  */
-async function restoreVsCold(iso: string, cpu: string, guests: readonly string[]) {
+export async function restoreVsCold(iso: string, cpu: string, guests: readonly string[]) {
   const on = await bootGuests(iso, cpu, undefined, guests);
   const off = await bootGuests(iso, cpu, "livedeck.states=off", guests);
   console.log(`\nguest ready (from the start of xl restore / xl create), -cpu ${cpu}, TCG`);
@@ -74,7 +77,7 @@ async function restoreVsCold(iso: string, cpu: string, guests: readonly string[]
   console.log("\nboot → all autostart guests ready (QEMU start to the last READY)");
   console.log(row("with states", on.allReady));
   console.log(row("without states (livedeck.states=off)", off.allReady, on.allReady));
-  return on;
+  return { on, off };
 }
 
 /**
@@ -128,7 +131,7 @@ export async function benchStates(): Promise<void> {
 
     console.log("prime stage (CI deck; seconds of this run, or of the build that cached it)");
     printPrimes(withStates.steps, GUESTS);
-    const on = await restoreVsCold(withStates.outputs[0]!.path, intel, GUESTS);
+    const { on } = await restoreVsCold(withStates.outputs[0]!.path, intel, GUESTS);
     console.log(row("  of which dom0 ready, with states", on.dom0));
 
     // zstd levels on the states themselves (decompressed from the medium).

@@ -1,3 +1,6 @@
+import { DEFAULT_STATE_CPUS } from "../../src/formats/state-meta.ts";
+import { withoutAutostart, withStateCpus } from "./deck-edit.ts";
+
 /**
  * The CI deck with saved states (a `buildCi` edit; its flavours dir needs DEBSSH as debssh.yaml):
  * primed on both vendors' baseline models at zstd -3 (seconds per state on a busy host), with what
@@ -5,14 +8,11 @@
  * guest with sshd (restored copies must make their own host keys).
  */
 export function statesDeck(deck: string): string {
-  const out = deck
-    .replace("  - name: micro2\n    flavour: micro\n", "  - name: micro2\n    flavour: micro\n    autostart: false\n")
-    .replace("    flavour: debian", "    flavour: debssh")
-    .replace(
-      /^states:.*\n( .*\n)*/m,
-      "states:\n  cpus: [{ vendor: intel, model: Nehalem }, { vendor: amd, model: Opteron_G3 }]\n  level: 3\n",
-    );
-  if (!out.includes("autostart: false") || !out.includes("debssh") || !out.includes("Opteron_G3"))
-    throw new Error("statesDeck: flavours/ci.deck.yaml no longer has the lines this edit expects");
+  const out = withStateCpus(withoutAutostart(deck, ["micro2"]), DEFAULT_STATE_CPUS).replace(
+    "    flavour: debian",
+    "    flavour: debssh",
+  );
+  if (!out.includes("debssh"))
+    throw new Error("statesDeck: flavours/ci.deck.yaml no longer has a debian guest");
   return out;
 }

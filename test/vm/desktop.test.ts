@@ -8,7 +8,7 @@ import { Qmp } from "../../src/qemu/qmp.ts";
 import { startBoot } from "../../src/qemu/session.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
-import { withGuests } from "../helpers/deck-edit.ts";
+import { INTEL_CPU, primedDesktopDeck } from "../helpers/desktop-deck.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { rfbHello } from "../helpers/rfb.ts";
 import {
@@ -27,12 +27,15 @@ import { rowOf } from "../tools/switcher-tmux.ts";
 /**
  * Two graphical guests at once on a real boot: the CI deck plus desk1 and desk2 of
  * flavours/desktop.yaml, started alone (livedeck.guests), with dom0's outside network on QEMU's
- * user-mode net. Through loopback forwards to dom0's outside address: each VNC server's handshake
+ * user-mode net. The medium holds a saved state of desk1 alone (primed on the Intel baseline, which
+ * this boot runs on too): desk1 comes up restored — its desktop already logged in, its VNC password
+ * this boot's, not the prime boot's (its post-restore hook) — and desk2, with no state, cold (the
+ * fallback). Through loopback forwards to dom0's outside address: each VNC server's handshake
  * offers VNC authentication only, a snapshot of each (vncsnapshot, this boot's password) is a
- * desktop, and through websockify (noVNC's transport) a wrong password is refused where the right
- * one gets the desktop. Then the switcher's `v` on each: QMP screendumps show the PC's screen turn
- * from the text console to the desktop, and Ctrl-Q (a key on the PC's keyboard) returns to the
- * switcher. Snapshots and screendumps stay in the boot's log directory (printed).
+ * desktop (the restored one at the first try), and through websockify (noVNC's transport) a wrong
+ * password is refused where the right one gets the desktop. Then the switcher's `v` on each: QMP
+ * screendumps show the PC's screen turn from the text console to the desktop, and Ctrl-Q (a key on
+ * the PC's keyboard) returns to the switcher. Snapshots and screendumps stay in the boot's log directory (printed).
  */
 const MINUTE = 60_000;
 const PASSWORD = "livedk42";
@@ -40,8 +43,8 @@ const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const DESKS = ["desk1", "desk2"]; // deck order: vnc-web serves desk N on ports 5900+N and 6080+N
-const withDesktops = (deck: string) =>
-  withGuests(deck, DESKS.map((d) => `  - name: ${d}\n    flavour: desktop\n`).join(""));
+/** How each comes up: desk1 from the medium's state (primedDesktopDeck), desk2 cold (it has none). */
+const HOW: Record<string, "restored" | "cold"> = { desk1: "restored", desk2: "cold" };
 
 const BAR_ROWS = 16;
 
@@ -89,11 +92,11 @@ async function snapshot(port: number, passwd: string, out: string) {
 
 describe("graphical guests", () => {
   it(
-    "two desktop guests at once serve their desktops over VNC and noVNC with this boot's password only, and the switcher shows either full-screen",
+    "two desktop guests at once, one restored already logged in and one cold, serve their desktops over VNC and noVNC with this boot's password only, and the switcher shows either full-screen",
     async () => {
       await requireTools(["tmux", "vncsnapshot", "vncpasswd", "djpeg"], "the graphical guests' vm test");
       const iso = await buildCiIso({
-        edit: withDesktops,
+        edit: (deck) => primedDesktopDeck(deck, DESKS),
         append: `livedeck.guests=${DESKS.join(",")} livedeck.vncpw=${PASSWORD} livedeck.net=dhcp livedeck.guest-timeout=900`,
       });
       const dir = await mkdtemp(join(tmpdir(), "livedeck-desktop-"));
@@ -109,6 +112,7 @@ describe("graphical guests", () => {
       await t.start();
       const s = await startBoot({
         iso,
+        cpu: INTEL_CPU.model, // the model desk1's state was saved on
         logDir: dir,
         qmp: true,
         hostfwd: [...vnc.map((host, i) => ({ host, guest: 5900 + i })), { host: web, guest: 6080 }],
@@ -119,7 +123,8 @@ describe("graphical guests", () => {
       const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
       try {
         await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
-        // Both come up, side by side in Xen's memory (guests-up says how much it had free).
+        // Both come up, side by side in Xen's memory (guests-up says how much it had free): desk1
+        // restored from its state, desk2 cold.
         for (const desk of DESKS) {
           const ready = await waitMarker(
             s,
@@ -127,7 +132,7 @@ describe("graphical guests", () => {
             `${desk}'s desktop`,
             15 * MINUTE,
           );
-          expect(ready.text).toMatch(/READY/);
+          expect(ready.text).toMatch(new RegExp(`^LIVEDECK-GUEST-READY ${desk} ${HOW[desk]} \\d+\\.\\d$`));
           figures.push(`${ready.text} at ${ready.seconds.toFixed(1)} s of the boot`);
         }
 
@@ -149,7 +154,8 @@ describe("graphical guests", () => {
         }
         figures.push(`RFB handshakes through dom0's relays at ${at()}`);
 
-        // Each frame: a desktop (Blackbox's toolbar, an xterm, the background), not a blank one.
+        // Each frame: a desktop (Blackbox's toolbar, an xterm, the background), not a blank one;
+        // the restored desktop's first frame already (its session was running when it was saved).
         for (const [i, desk] of DESKS.entries()) {
           const shot = () =>
             waitFor(
@@ -158,13 +164,14 @@ describe("graphical guests", () => {
               2 * MINUTE,
             );
           let st = await shot();
-          const until = Date.now() + 2 * MINUTE; // the window manager may still be drawing
+          // a cold desktop's window manager may still be drawing
+          const until = Date.now() + (HOW[desk] === "cold" ? 2 * MINUTE : 0);
           while (!looksLikeDesktop(st) && Date.now() < until) {
             await sleep(3000);
             st = await shot();
           }
           figures.push(
-            `${desk} over VNC: ${st.width}x${st.height}, ${st.colours} colours, dominant ${(st.dominant * 100).toFixed(0)} %, background in the top/bottom rows ${(st.top * 100).toFixed(0)}/${(st.bottom * 100).toFixed(0)} % (${at()})`,
+            `${desk} (${HOW[desk]}) over VNC: ${st.width}x${st.height}, ${st.colours} colours, dominant ${(st.dominant * 100).toFixed(0)} %, background in the top/bottom rows ${(st.top * 100).toFixed(0)}/${(st.bottom * 100).toFixed(0)} % (${at()})`,
           );
           expect([st.width, st.height]).toEqual([1024, 768]);
           expect(looksLikeDesktop(st), JSON.stringify(st)).toBe(true);
@@ -203,7 +210,12 @@ describe("graphical guests", () => {
             return desktopStats(parsePpm(await readFile(file)), 16);
           };
           for (const [i, desk] of DESKS.entries()) {
-            await t.waitFor((sc) => rowOf(sc, desk) !== undefined, `${desk} in the switcher`, 2 * MINUTE);
+            // its row says how it came up (the list's boot column)
+            await t.waitFor(
+              (sc) => new RegExp(`\\b${HOW[desk]}\\b`).test(rowOf(sc, desk) ?? ""),
+              `${desk} in the switcher, ${HOW[desk]}`,
+              2 * MINUTE,
+            );
             await select(s, t, desk);
             const details = new RegExp(
               `VNC [\\d.]+:${5900 + i} web http://[\\d.]+:${6080 + i}/vnc\\.html pw ${PASSWORD} v:view`,
