@@ -4,7 +4,7 @@ import { runOk, type Runner, type RunOptions } from "./run.ts";
  * dom0's one way to start a guest (initrd-skel/dom0/usr/lib/livedeck/guest-start, on dom0's PATH):
  * restored from its saved state on the medium when one fits this machine, else cold-booted. The
  * autostart supervisor and the switcher's "start" both use it. Its last line says how:
- * `livedeck: NAME: started restored (xl restore S s, ready S s later)` or
+ * `livedeck: NAME: started restored (xl restore S s, seed and unpause S s, ready S s later)` or
  * `livedeck: NAME: started cold (REASON)`.
  */
 export const GUEST_START = "guest-start";

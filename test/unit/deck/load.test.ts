@@ -80,7 +80,7 @@ describe("defaults", () => {
       network: { mode: "routed", subnet: "172.20.216.0/24" },
       boot: { timeout: 5, default: "demo", label: "LIVEDECK", params: [] },
       target: { memory: 3072 },
-      states: { cpus: DEFAULT_STATE_CPUS, level: 19, long: true },
+      states: { cpus: DEFAULT_STATE_CPUS, level: 19, long: false },
       outputs: ["iso"],
     });
     expect(flavours.size).toBe(0);
