@@ -33,9 +33,10 @@ import { rowOf } from "../tools/switcher-tmux.ts";
  * fallback). Through loopback forwards to dom0's outside address: each VNC server's handshake
  * offers VNC authentication only, a snapshot of each (vncsnapshot, this boot's password) is a
  * desktop (the restored one at the first try), and through websockify (noVNC's transport) a wrong
- * password is refused where the right one gets the desktop. Then the switcher's `v` on each: QMP
- * screendumps show the PC's screen turn from the text console to the desktop, and Ctrl-Q (a key on
- * the PC's keyboard) returns to the switcher. Snapshots and screendumps stay in the boot's log directory (printed).
+ * password is refused where the right one gets the desktop. Then the switcher: each row says how its
+ * guest came up and shows its VNC details, and `v` on desk1: QMP screendumps show the PC's screen
+ * turn from the text console to the desktop, and Ctrl-Q (a key on the PC's keyboard) returns to the
+ * switcher. Snapshots and screendumps stay in the boot's log directory (printed).
  */
 const MINUTE = 60_000;
 const PASSWORD = "livedk42";
@@ -45,6 +46,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DESKS = ["desk1", "desk2"]; // deck order: vnc-web serves desk N on ports 5900+N and 6080+N
 /** How each comes up: desk1 from the medium's state (primedDesktopDeck), desk2 cold (it has none). */
 const HOW: Record<string, "restored" | "cold"> = { desk1: "restored", desk2: "cold" };
+
+/** The desktop the switcher's `v` shows on the PC's screen: the restored one. */
+const VIEWED = "desk1";
 
 const BAR_ROWS = 16;
 
@@ -199,8 +203,8 @@ describe("graphical guests", () => {
           await bridge.close();
         }
 
-        // The switcher: each desktop's address and password, then `v`: its desktop on the PC's
-        // screen, and Ctrl-Q (on the PC's keyboard) back to the switcher.
+        // The switcher: each desktop's address and password, then `v` (on VIEWED): its desktop on the
+        // PC's screen, and Ctrl-Q (on the PC's keyboard) back to the switcher.
         await waitMarker(s, (m) => m.text.startsWith("LIVEDECK-SWITCHER-READY"), "the switcher", 5 * MINUTE);
         const qmp = await Qmp.connect(s.qmpSocket!);
         try {
@@ -221,6 +225,8 @@ describe("graphical guests", () => {
               `VNC [\\d.]+:${5900 + i} web http://[\\d.]+:${6080 + i}/vnc\\.html pw ${PASSWORD} v:view`,
             );
             await t.waitFor((sc) => details.test(sc), `${desk}'s VNC details`, 2 * MINUTE);
+            // one view is enough: desk2's would repeat desk1's path (CI time)
+            if (desk !== VIEWED) continue;
             const before = await dump(`pc-before-view-${desk}`);
             expect(looksLikeDesktop(before), JSON.stringify(before)).toBe(false);
 
