@@ -1,12 +1,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bootMedium } from "../src/qemu/boot.ts";
-import { BENCH_STORE, ciDeckCopy, row, timed } from "./run.ts";
-
-interface Build {
-  steps: { key: string; cached: boolean; seconds: number; report: Record<string, string | number> }[];
-  outputs: { format: string; path: string }[];
-}
+import { BENCH_STORE, benchBuild, ciDeckCopy, row, timed } from "./run.ts";
 
 const MiB = 1024 * 1024;
 
@@ -26,7 +21,7 @@ export async function benchBoot(): Promise<void> {
     const results: { level: number; seconds: number; bytes: number; cpio: number; ready: number; iso: string }[] = [];
     for (const level of [3, 9, 19]) {
       await writeFile(deck, `${text}\n`.replace(/^dom0:\n/m, `dom0:\n  compression: { level: ${level} }\n`));
-      const b = (await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, `out-${level}`), "--from", "dom0-initrd"])).json as Build;
+      const b = await benchBuild(deck, join(dir, `out-${level}`), "--from", "dom0-initrd");
       const step = b.steps.find((s) => s.key === "dom0-initrd")!;
       const iso = b.outputs[0]!.path;
       results.push({
@@ -50,8 +45,8 @@ export async function benchBoot(): Promise<void> {
     const uefi = await readyAt(best.iso, true);
     console.log(row("boot to dom0 ready, BIOS", bios));
     console.log(row("boot to dom0 ready, UEFI (OVMF)", uefi, bios));
-    const isoStep = await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, "out-iso"), "--from", "iso"]);
-    const isoSeconds = (isoStep.json as Build).steps.find((s) => s.key === "iso")!.seconds;
+    const isoStep = await benchBuild(deck, join(dir, "out-iso"), "--from", "iso");
+    const isoSeconds = isoStep.steps.find((s) => s.key === "iso")!.seconds;
     console.log(row("iso stage on a warm store", isoSeconds));
     console.log(row("whole no-op rebuild (CLI wall clock)", (await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, "out-iso")])).seconds));
   } finally {

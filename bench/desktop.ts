@@ -7,8 +7,8 @@ import { INTEL_CPU, primedDesktopDeck } from "../test/helpers/desktop-deck.ts";
 import { consoleShell } from "../test/helpers/console-shell.ts";
 import { freePort } from "../test/helpers/free-port.ts";
 import { rfbConnect, type Update } from "../test/helpers/rfb.ts";
-import { BENCH_STORE, ciDeckCopy, timed } from "./run.ts";
-import { printPrimes, restoreVsCold, type Build } from "./states.ts";
+import { BENCH_STORE, benchBuild, ciDeckCopy, timed } from "./run.ts";
+import { printPrimes, restoreVsCold } from "./states.ts";
 
 const MINUTE = 60_000;
 const PASSWORD = "bench42x";
@@ -54,8 +54,7 @@ export async function benchDesktop(): Promise<void> {
       await writeFile(deck, withGuests(text, `  - name: desk1\n    flavour: ${flavour}\n`));
       const append = `livedeck.noswitcher livedeck.guests=desk1 livedeck.vncpw=${PASSWORD} livedeck.net=dhcp livedeck.guest-timeout=900`;
       const out = join(dir, `out-${flavour}`);
-      const build = (await timed(["build", deck, "--store", BENCH_STORE, "--out", out, "--append", append]))
-        .json as { outputs: { format: string; path: string }[] };
+      const build = await benchBuild(deck, out, "--append", append);
       const plan = (await timed(["plan", deck, "--store", BENCH_STORE])).json as {
         steps: { key: string; id: string }[];
       };
@@ -73,18 +72,12 @@ export async function benchDesktop(): Promise<void> {
       // the vm test's deck (desktop.test.ts; desk2 does not start): the same prime, cached when it ran
       await writeFile(deck, primedDesktopDeck(text, ["desk1", "desk2"], flavour));
       const primedOut = join(dir, `out-${flavour}-primed`);
-      const primed = (
-        await timed([
-          "build",
-          deck,
-          "--store",
-          BENCH_STORE,
-          "--out",
-          primedOut,
-          "--append",
-          "livedeck.noswitcher livedeck.guest-timeout=900",
-        ])
-      ).json as Build;
+      const primed = await benchBuild(
+        deck,
+        primedOut,
+        "--append",
+        "livedeck.noswitcher livedeck.guest-timeout=900",
+      );
       printPrimes(primed.steps, ["desk1"]);
       const { on, off } = await restoreVsCold(primed.outputs[0]!.path, INTEL_CPU.model, ["desk1"]);
       await rm(primedOut, { recursive: true, force: true });

@@ -1,31 +1,15 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { bootToGuests } from "../src/qemu/to-guests.ts";
-import { BENCH_STORE, ciDeckCopy, row, timed } from "./run.ts";
+import { benchBuild, ciDeckCopy, row } from "./run.ts";
 
 const GUESTS = ["micro1", "micro2", "deb"]; // flavours/ci.deck.yaml, in deck order
-
-interface Build {
-  outputs: { format: string; path: string }[];
-}
 
 /** Issue 9's figure: the CI deck from its PXE tree over QEMU's TFTP vs from CD, BIOS, one run. */
 export async function benchPxe(): Promise<void> {
   const { dir, deck } = await ciDeckCopy("pxe");
   try {
-    const b = (
-      await timed([
-        "build",
-        deck,
-        "--store",
-        BENCH_STORE,
-        "--out",
-        join(dir, "out"),
-        "--format",
-        "iso",
-        "pxe",
-      ])
-    ).json as Build;
+    const b = await benchBuild(deck, join(dir, "out"), "--format", "iso", "pxe");
     const path = (f: string) => b.outputs.find((o) => o.format === f)!.path;
     const cd = await bootToGuests({ iso: path("iso") }, GUESTS);
     const pxe = await bootToGuests({ iso: path("pxe"), pxe: true }, GUESTS);

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { startBoot } from "../src/qemu/session.ts";
 import { exec } from "../src/tools/exec.ts";
 import { consoleShell } from "../test/helpers/console-shell.ts";
-import { BENCH_STORE, ciDeckCopy, timed } from "./run.ts";
+import { benchBuild, ciDeckCopy } from "./run.ts";
 
 const MINUTE = 60_000;
 
@@ -15,20 +15,7 @@ const MINUTE = 60_000;
  */
 export async function benchRtsave(): Promise<void> {
   const { dir, deck } = await ciDeckCopy("rtsave");
-  const b = (
-    await timed([
-      "build",
-      deck,
-      "--store",
-      BENCH_STORE,
-      "--out",
-      join(dir, "out"),
-      "--format",
-      "iso",
-      "--append",
-      "livedeck.guests=micro1",
-    ])
-  ).json as { outputs: { format: string; path: string }[] };
+  const b = await benchBuild(deck, join(dir, "out"), "--format", "iso", "--append", "livedeck.guests=micro1");
   const iso = b.outputs.find((o) => o.format === "iso")!.path;
   const disk = join(dir, "save.img");
   const f = await open(disk, "w");

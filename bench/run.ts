@@ -29,6 +29,17 @@ export function row(name: string, seconds: number, base?: number): string {
 /** The store the CI-deck benches build into: LIVEDECK_BENCH_STORE, else the vm tests' warm one. */
 export const BENCH_STORE = process.env.LIVEDECK_BENCH_STORE ?? join(ROOT, ".store-test");
 
+/** What `livedeck build --json` prints. */
+export interface Build {
+  steps: { key: string; cached: boolean; seconds: number; report: Record<string, string | number> }[];
+  outputs: { format: string; path: string }[];
+}
+
+/** `livedeck build DECK` into the bench store, its outputs in `out`, with `extra` options. */
+export async function benchBuild(deck: string, out: string, ...extra: string[]): Promise<Build> {
+  return (await timed(["build", deck, "--store", BENCH_STORE, "--out", out, ...extra])).json as Build;
+}
+
 /** A temp dir holding a private copy of flavours/ (a bench may edit it), and the CI deck's path in it. */
 export async function ciDeckCopy(name: string): Promise<{ dir: string; deck: string }> {
   const dir = await mkdtemp(join(tmpdir(), `livedeck-bench-${name}-`));

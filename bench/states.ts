@@ -7,12 +7,8 @@ import { parseMarker } from "../src/qemu/markers.ts";
 import { startBoot } from "../src/qemu/session.ts";
 import { DEBSSH_FILES } from "../test/helpers/debssh.ts";
 import { statesDeck } from "../test/helpers/states-deck.ts";
-import { BENCH_STORE, ROOT, row, timed } from "./run.ts";
+import { benchBuild, ROOT, row, type Build } from "./run.ts";
 
-export interface Build {
-  steps: { key: string; cached: boolean; seconds: number; report: Record<string, string | number> }[];
-  outputs: { format: string; path: string }[];
-}
 const MiB = 1024 * 1024;
 const GUESTS = ["micro1", "deb"]; // statesDeck's autostart guests
 
@@ -97,9 +93,7 @@ async function benchStatesDemo(): Promise<void> {
       throw new Error("bench states demo: unexpected demo.deck.yaml");
     await writeFile(deck, `${text}states:\n  cpus: [{ vendor: intel, model: ${intel} }]\n  level: 3\n`);
     const append = "livedeck.noswitcher livedeck.guest-timeout=1800";
-    const built = (
-      await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, "out"), "--append", append])
-    ).json as Build;
+    const built = await benchBuild(deck, join(dir, "out"), "--append", append);
     printPrimes(built.steps, guests);
     await restoreVsCold(built.outputs[0]!.path, intel, guests);
   } finally {
@@ -123,9 +117,7 @@ export async function benchStates(): Promise<void> {
     await writeFile(deck, statesDeck(await readFile(deck, "utf8")));
     for (const [name, text] of Object.entries(DEBSSH_FILES))
       await writeFile(join(dir, "flavours", name), text);
-    const build = async (append: string, out: string) =>
-      (await timed(["build", deck, "--store", BENCH_STORE, "--out", join(dir, out), "--append", append]))
-        .json as Build;
+    const build = (append: string, out: string) => benchBuild(deck, join(dir, out), "--append", append);
     // the vm test's medium (states.test.ts): cached when that test ran; no switcher drawing meanwhile
     const withStates = await build("livedeck.test=states livedeck.guest-timeout=1800", "on");
 
