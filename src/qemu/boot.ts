@@ -3,6 +3,7 @@ import type { SeenMarker } from "./expect.ts";
 import { attachKeys, type Terminal } from "./interactive.ts";
 import { DOM0_READY, type Expectation } from "./markers.ts";
 import { startBoot, type BootSession, type SessionOptions } from "./session.ts";
+import { startToDom0, type StallRetry } from "./stall.ts";
 import type { TimelineEntry } from "./timeline.ts";
 
 export interface BootOptions extends Omit<SessionOptions, "onConsoleData"> {
@@ -12,6 +13,11 @@ export interface BootOptions extends Omit<SessionOptions, "onConsoleData"> {
   timeoutMs?: number;
   /** Attach this terminal to the console until the person quits or QEMU ends; no timeouts. */
   interactive?: Terminal;
+  /**
+   * Boot once more when dom0 stays silent before LIVEDECK-DOM0-READY (src/qemu/stall.ts); only
+   * without `interactive`, and only when DOM0-READY is the first expected marker.
+   */
+  retryStall?: boolean;
   /** Called once QEMU runs (e.g. to say where the logs are). */
   onStart?(session: BootSession): void;
 }
@@ -25,6 +31,8 @@ export interface BootResult {
   eventsLog: string;
   qemuLog: string;
   seconds: number;
+  /** Boots that stalled before dom0 was ready and were started again (retryStall). */
+  retries: StallRetry[];
 }
 
 export const DEFAULT_TIMEOUT_MS = 180_000;
@@ -51,7 +59,14 @@ export async function bootMedium(o: BootOptions): Promise<BootResult> {
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkTimeout(timeoutMs);
   const term = o.interactive;
-  const s = await startBoot({ ...o, onConsoleData: term ? (c) => term.output.write(c) : undefined });
+  const retry = o.retryStall && !term && expected[0] === DOM0_READY;
+  const started = retry
+    ? await startToDom0(o, timeoutMs)
+    : {
+        session: await startBoot({ ...o, onConsoleData: term ? (c) => term.output.write(c) : undefined }),
+        retries: [],
+      };
+  const s = started.session;
   let ok = true;
   try {
     o.onStart?.(s);
@@ -67,7 +82,7 @@ export async function bootMedium(o: BootOptions): Promise<BootResult> {
       if (failure instanceof InterruptedError) throw failure;
       ok = failure === undefined;
     } else {
-      await expectAll(s, expected, timeoutMs);
+      await expectAll(s, retry ? expected.slice(1) : expected, timeoutMs);
     }
   } finally {
     await s.stop();
@@ -80,5 +95,6 @@ export async function bootMedium(o: BootOptions): Promise<BootResult> {
     eventsLog: s.logs.events,
     qemuLog: s.logs.qemu,
     seconds: s.expecter.seconds(),
+    retries: started.retries,
   };
 }

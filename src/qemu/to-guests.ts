@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { startBoot, type SessionOptions } from "./session.ts";
+import type { SessionOptions } from "./session.ts";
+import { startToDom0 } from "./stall.ts";
 
 const MINUTE = 60_000;
 
@@ -16,9 +17,9 @@ export interface GuestsReady {
  * and stops it: the figures the PXE vm test and `bench pxe` compare.
  */
 export async function bootToGuests(o: SessionOptions, guests: readonly string[]): Promise<GuestsReady> {
-  const s = await startBoot(o);
+  const { session: s, dom0: ready } = await startToDom0(o, 12 * MINUTE);
   try {
-    const dom0 = (await s.expect("LIVEDECK-DOM0-READY", 12 * MINUTE)).seconds;
+    const dom0 = ready.seconds;
     let last = dom0;
     for (const g of guests) last = (await s.expect(`LIVEDECK-GUEST-READY ${g} cold`, 10 * MINUTE)).seconds;
     const log = (await readFile(s.logs.console, "utf8")).replaceAll("\r", "");

@@ -1,7 +1,8 @@
-import { mkdtemp, statfs } from "node:fs/promises";
+import { mkdtemp, readFile, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
+import { formatStallReport, STALL_REPORT_ENV } from "../../src/qemu/stall.ts";
 
 const GiB = 1024 ** 3;
 
@@ -20,8 +21,15 @@ async function free(path: string): Promise<string> {
 export default async function setup(): Promise<() => Promise<void>> {
   const root = await mkdtemp(join(tmpdir(), "livedeck-test-run-"));
   process.env.TMPDIR = root;
+  const stalls = join(root, "stall-retries.jsonl");
+  process.env[STALL_REPORT_ENV] = stalls;
   console.log(`test run: temp files in ${root}; ${await free(root)}`);
   return async () => {
+    const retried = formatStallReport(await readFile(stalls, "utf8").catch(() => ""));
+    console.log(
+      `test run: ${retried.length} boot${retried.length === 1 ? "" : "s"} retried (stalled before dom0 was ready)`,
+    );
+    for (const line of retried) console.log(`  ${line}`);
     console.log(`test run: at the end, ${await free(root)}`);
     // --one-file-system: a mount a killed test left behind is not descended into
     await execa("rm", ["-rf", "--one-file-system", root], { reject: false });

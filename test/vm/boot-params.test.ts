@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { startBoot } from "../../src/qemu/session.ts";
+import { startToDom0 } from "../../src/qemu/stall.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { consoleShell } from "../helpers/console-shell.ts";
 import { DEBSSH_FILES } from "../helpers/debssh.ts";
@@ -34,19 +34,23 @@ describe("boot parameters", () => {
       });
       const lines: string[] = [];
       let raw = "";
-      const s = await startBoot({
-        iso,
-        onLine: (source, text) => source === "console" && lines.push(text),
-        onConsoleData: (chunk) => (raw += chunk.toString("latin1")),
-      });
+      const { session: s } = await startToDom0(
+        {
+          iso,
+          onLine: (source, text) => source === "console" && lines.push(text),
+          onConsoleData: (chunk) => (raw += chunk.toString("latin1")),
+        },
+        4 * MINUTE,
+      );
       try {
-        await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
         await s.expect("LIVEDECK-GUEST-READY micro1", 10 * MINUTE);
         await s.expect("LIVEDECK-GUEST-READY deb", 20 * MINUTE);
         const sh = await consoleShell(s, lines);
 
         // only the guests asked for were started
-        const started = await sh("until [ -e /run/livedeck/autostart-done ]; do sleep 1; done; echo LDG $(xl list | awk 'NR > 1 { print $1 }' | sort | tr '\\n' ' ')");
+        const started = await sh(
+          "until [ -e /run/livedeck/autostart-done ]; do sleep 1; done; echo LDG $(xl list | awk 'NR > 1 { print $1 }' | sort | tr '\\n' ' ')",
+        );
         expect(started).toContain("LDG Domain-0 deb micro1"); // the harness trims trailing blanks
         expect(s.expecter.markers.map((m) => m.text).filter((t) => t.includes("micro2"))).toEqual([]);
 
@@ -61,18 +65,26 @@ describe("boot parameters", () => {
           "guest-shell deb 120 'echo LDS-deb $(cat /proc/[0-9]*/comm | grep -c sshd) $(ls /usr/sbin/sshd)'",
         );
         expect(ssh).toContain("LDS-deb 0 /usr/sbin/sshd");
-        expect(await sh("echo LDN $(grep -c 'ssh not started (livedeck.nossh)' /var/log/xen/console/guest-deb.log) $(cat /proc/[0-9]*/comm | grep -c sshd)")).toContain("LDN 1 0");
+        expect(
+          await sh(
+            "echo LDN $(grep -c 'ssh not started (livedeck.nossh)' /var/log/xen/console/guest-deb.log) $(cat /proc/[0-9]*/comm | grep -c sshd)",
+          ),
+        ).toContain("LDN 1 0");
 
         // aptupdate: the Debian guest refreshed its package lists from dom0's pool before it was ready
         expect(
-          await sh("echo LDA $(grep -c \"apt-get update (dom0's package pool): ok\" /var/log/xen/console/guest-deb.log)"),
+          await sh(
+            'echo LDA $(grep -c "apt-get update (dom0\'s package pool): ok" /var/log/xen/console/guest-deb.log)',
+          ),
         ).toContain("LDA 1");
 
         // root's password: the hash is in the guests' shadow, and a real login in dom0 takes it
         for (const g of ["micro1", "deb"]) {
-          expect(await sh(`guest-shell ${g} 120 'echo LDP-${g} $(grep -c "^root:.6.livedecksalt.20oho9r63" /etc/shadow)'`)).toContain(
-            `LDP-${g} 1`,
-          );
+          expect(
+            await sh(
+              `guest-shell ${g} 120 'echo LDP-${g} $(grep -c "^root:.6.livedecksalt.20oho9r63" /etc/shadow)'`,
+            ),
+          ).toContain(`LDP-${g} 1`);
         }
         const prompt = async (what: string, from: number) => {
           for (let i = 0; i < 60 && !raw.slice(from).includes(what); i++) await sleep(1000);

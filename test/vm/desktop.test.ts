@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { Qmp } from "../../src/qemu/qmp.ts";
-import { startBoot } from "../../src/qemu/session.ts";
+import { startToDom0 } from "../../src/qemu/stall.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { INTEL_CPU, primedDesktopDeck } from "../helpers/desktop-deck.ts";
@@ -114,19 +114,21 @@ describe("graphical guests", () => {
       const web = await freePort();
       const t = new SerialTerm();
       await t.start();
-      const s = await startBoot({
-        iso,
-        cpu: INTEL_CPU.model, // the model desk1's state was saved on
-        logDir: dir,
-        qmp: true,
-        hostfwd: [...vnc.map((host, i) => ({ host, guest: 5900 + i })), { host: web, guest: 6080 }],
-        onConsoleData: (c) => t.feed(c),
-      });
+      const { session: s } = await startToDom0(
+        {
+          iso,
+          cpu: INTEL_CPU.model, // the model desk1's state was saved on
+          logDir: dir,
+          qmp: true,
+          hostfwd: [...vnc.map((host, i) => ({ host, guest: 5900 + i })), { host: web, guest: 6080 }],
+          onConsoleData: (c) => t.feed(c),
+        },
+        4 * MINUTE,
+      );
       const figures: string[] = [`artifacts in ${dir}`];
       const t0 = Date.now();
       const at = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
       try {
-        await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
         // Both come up, side by side in Xen's memory (guests-up says how much it had free): desk1
         // restored from its state, desk2 cold.
         for (const desk of DESKS) {

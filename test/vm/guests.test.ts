@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { BootFailed } from "../../src/qemu/errors.ts";
-import { startBoot } from "../../src/qemu/session.ts";
+import { startToDom0 } from "../../src/qemu/stall.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 
 /**
@@ -18,9 +18,8 @@ describe("the CI deck's guests", () => {
     "each autostart guest is reported ready; micro1 reaches dom0 and micro2 by name, its page and a DHCP lease; deb uses dom0's pool",
     async () => {
       const iso = await buildCiIso({ append: "livedeck.test=guests" });
-      const s = await startBoot({ iso });
+      const { session: s, dom0 } = await startToDom0({ iso }, 4 * MINUTE);
       try {
-        const dom0 = await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
         for (const g of GUESTS) {
           const ready = await s.expect(`LIVEDECK-GUEST-READY ${g}`, 5 * MINUTE);
           expect(ready.text).toMatch(new RegExp(`^LIVEDECK-GUEST-READY ${g} cold \\d+\\.\\d$`));
@@ -49,9 +48,8 @@ describe("the CI deck's guests", () => {
         append: "livedeck.test=guests livedeck.guests=micro1,micro2",
         edit: (d) => `${d}network:\n  mode: bridged\n`,
       });
-      const s = await startBoot({ iso });
+      const { session: s } = await startToDom0({ iso }, 4 * MINUTE);
       try {
-        await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
         const verdict = await s.expect(/^LIVEDECK-TEST /, 10 * MINUTE);
         console.log(verdict.text);
         expect(verdict.text).toMatch(
@@ -80,9 +78,8 @@ describe("the CI deck's guests", () => {
             '  - name: micro2\n    flavour: micro\n    memory: "4G"\n',
           ) + 'target:\n  memory: "8G"\n',
       });
-      const s = await startBoot({ iso });
+      const { session: s } = await startToDom0({ iso }, 4 * MINUTE);
       try {
-        await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
         const verdict = await s.expect(/^LIVEDECK-TEST /, 8 * MINUTE).then(
           () => null,
           (e: unknown) => e,

@@ -11,7 +11,8 @@ import { BootFailed } from "../../src/qemu/errors.ts";
 import { DOM0_READY, SWITCHER_READY } from "../../src/qemu/markers.ts";
 import { startBoot } from "../../src/qemu/session.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
-import { buildScratchIso } from "./scratch-iso.ts";
+import { formatStallReport, STALL_REPORT_ENV, startToDom0 } from "../../src/qemu/stall.ts";
+import { buildScratchIso, PANICKING_GRUB_CFG, STALLING_GRUB_CFG } from "./scratch-iso.ts";
 
 // The harness against real QEMU (TCG) and a GRUB-only medium that plays dom0 (scratch-iso.ts).
 let work: string;
@@ -215,5 +216,48 @@ describe("livedeck boot", () => {
     const code = await new Promise((resolve) => child.on("close", resolve));
     expect(code).toBe(0);
     expect(out).toMatch(/dom0 ready\s+\d+\.\d s/);
+  });
+});
+
+describe("a boot that stalls before dom0 is ready (src/qemu/stall.ts)", () => {
+  /** startToDom0 on `cfg`'s medium with the run's retry report redirected to this file's own. */
+  async function stall(cfg: string, name: string) {
+    const medium = await buildScratchIso(work, cfg, name);
+    const report = join(work, `${name}-retries.jsonl`);
+    const saved = process.env[STALL_REPORT_ENV];
+    process.env[STALL_REPORT_ENV] = report; // these stalls are on purpose: not the run's to list
+    const starts: number[] = [];
+    try {
+      const e = await startToDom0({ iso: medium, memoryMiB: 256, logDir: logDir() }, 8_000, {
+        fresh: async (n) => void starts.push(n),
+      }).then(
+        () => expect.fail("a medium without LIVEDECK-DOM0-READY came up"),
+        (err: unknown) => err,
+      );
+      return { e, starts, report: await readFile(report, "utf8").catch(() => "") };
+    } finally {
+      if (saved === undefined) delete process.env[STALL_REPORT_ENV];
+      else process.env[STALL_REPORT_ENV] = saved;
+    }
+  }
+
+  it("silence before LIVEDECK-DOM0-READY: booted once more, reported, then the second stall fails", async () => {
+    const { e, starts, report } = await stall(STALLING_GRUB_CFG, "stalling");
+    expect(starts).toEqual([1, 2]);
+    expect(e).toBeInstanceOf(BootFailed);
+    expect((e as BootFailed).reason).toBe("timeout");
+    expect((e as BootFailed).tail).toContain("about to get started...");
+    const lines = formatStallReport(report);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /stalling\.iso that stalled before dom0 was ready: boot failed: no LIVEDECK-DOM0-READY within 8 s/,
+    );
+  });
+
+  it("a panic before LIVEDECK-DOM0-READY is the medium's defect: not booted again", async () => {
+    const { e, starts, report } = await stall(PANICKING_GRUB_CFG, "panicking");
+    expect(starts).toEqual([1]);
+    expect((e as BootFailed).reason).toBe("panic");
+    expect(report).toBe("");
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, open, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startBoot } from "../../src/qemu/session.ts";
+import { startToDom0 } from "../../src/qemu/stall.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { bootToLogin } from "../helpers/disk-login.ts";
@@ -47,7 +47,7 @@ describe("a guest asks dom0 to install its flavour", () => {
       }
       const t = new SerialTerm();
       await t.start();
-      const s = await startBoot({ iso, disks, onConsoleData: (c) => t.feed(c) });
+      const { session: s } = await startToDom0({ iso, disks, onConsoleData: (c) => t.feed(c) }, 10 * MINUTE);
       const figures: string[] = [];
       try {
         await waitMarker(

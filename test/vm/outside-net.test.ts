@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startBoot } from "../../src/qemu/session.ts";
+import { startToDom0 } from "../../src/qemu/stall.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
 import { consoleShell } from "../helpers/console-shell.ts";
 
@@ -36,21 +36,31 @@ describe("outside network, verbose console and keymap", () => {
     async () => {
       const iso = await buildCiIso();
       const lines: string[] = [];
-      const s = await startBoot({
-        iso,
-        append:
-          "livedeck.noswitcher livedeck.guests=micro1 livedeck.net=static:10.0.2.20/24,10.0.2.2,10.0.2.3 livedeck.verbose livedeck.keymap=de",
-        // read the request's first line before answering, so the reply never races the request
-        guestfwd: [{ ip: OUTSIDE, port: 80, command: `/bin/sh -c 'read -r line; cat ${join(dir, "response.http")}'` }],
-        onLine: (source, text) => source === "console" && lines.push(text),
-      });
+      const { session: s } = await startToDom0(
+        {
+          iso,
+          append:
+            "livedeck.noswitcher livedeck.guests=micro1 livedeck.net=static:10.0.2.20/24,10.0.2.2,10.0.2.3 livedeck.verbose livedeck.keymap=de",
+          // read the request's first line before answering, so the reply never races the request
+          guestfwd: [
+            {
+              ip: OUTSIDE,
+              port: 80,
+              command: `/bin/sh -c 'read -r line; cat ${join(dir, "response.http")}'`,
+            },
+          ],
+          onLine: (source, text) => source === "console" && lines.push(text),
+        },
+        4 * MINUTE,
+      );
       try {
-        await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
         await s.expect("LIVEDECK-GUEST-READY micro1", 10 * MINUTE);
         const sh = await consoleShell(s, lines);
         // net-up runs beside the rest: wait for its last word
-        const nat = /livedeck: outside network: guests reach the outside network through (\S+) \(masquerade\)$/;
-        for (let i = 0; i < 120 && !lines.some((l) => nat.test(l)); i++) await new Promise((r) => setTimeout(r, 1000));
+        const nat =
+          /livedeck: outside network: guests reach the outside network through (\S+) \(masquerade\)$/;
+        for (let i = 0; i < 120 && !lines.some((l) => nat.test(l)); i++)
+          await new Promise((r) => setTimeout(r, 1000));
         expect(lines.find((l) => /livedeck: outside network: static on /.test(l))).toMatch(
           /outside network: static on \S+: 10\.0\.2\.20\/24, default route via 10\.0\.2\.2, DNS 10\.0\.2\.3$/,
         );
@@ -62,7 +72,9 @@ describe("outside network, verbose console and keymap", () => {
         expect(await sh(`guest-shell micro1 120 'echo LDG $(wget -q -O - http://${OUTSIDE}/)'`)).toContain(
           `LDG ${TOKEN}`,
         );
-        expect(await sh("echo LDR $(cat /run/livedeck/outside-resolv.conf)")).toContain("LDR nameserver 10.0.2.3");
+        expect(await sh("echo LDR $(cat /run/livedeck/outside-resolv.conf)")).toContain(
+          "LDR nameserver 10.0.2.3",
+        );
 
         // livedeck.verbose: the guest's own console lines, relayed with its name
         expect(lines.some((l) => l.startsWith("micro1| "))).toBe(true);

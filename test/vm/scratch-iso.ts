@@ -29,12 +29,40 @@ if [ "$scenario" = halt ]; then halt; fi
 sleep 60
 `;
 
-/** Builds the scratch ISO (grub-mkrescue, ~1.5 s) in `dir` (default: a new temp dir); returns its path. */
-export async function buildScratchIso(dir?: string): Promise<string> {
+/** A medium that stalls as a TCG dom0 boot sometimes does: Xen's last words, then silence. */
+export const STALLING_GRUB_CFG = `
+serial --unit=0 --speed=115200
+terminal_input serial_com0
+terminal_output serial_com0
+echo "(XEN) *** Serial input to DOM0 (type 'CTRL-a' three times to switch input)"
+echo "(XEN) Freed 620kB init memory"
+echo "about to get started..."
+sleep 600
+`;
+
+/** A medium whose kernel panics before dom0 is ready: a defect, never booted again. */
+export const PANICKING_GRUB_CFG = `
+serial --unit=0 --speed=115200
+terminal_input serial_com0
+terminal_output serial_com0
+echo "Kernel panic - not syncing: VFS: Unable to mount root fs"
+echo "panic detail line"
+sleep 600
+`;
+
+/**
+ * Builds the scratch ISO (grub-mkrescue, ~1.5 s) in `dir` (default: a new temp dir) with `cfg` as
+ * its grub.cfg (default SCRATCH_GRUB_CFG); returns its path.
+ */
+export async function buildScratchIso(
+  dir?: string,
+  cfg = SCRATCH_GRUB_CFG,
+  name = "scratch",
+): Promise<string> {
   dir ??= await mkdtemp(join(tmpdir(), "livedeck-scratch-"));
-  await mkdir(join(dir, "tree/boot/grub"), { recursive: true });
-  await writeFile(join(dir, "tree/boot/grub/grub.cfg"), SCRATCH_GRUB_CFG);
-  const iso = join(dir, "scratch.iso");
-  await exec(["grub-mkrescue", "-o", iso, join(dir, "tree")], { stage: "test" });
+  await mkdir(join(dir, `${name}-tree/boot/grub`), { recursive: true });
+  await writeFile(join(dir, `${name}-tree/boot/grub/grub.cfg`), cfg);
+  const iso = join(dir, `${name}.iso`);
+  await exec(["grub-mkrescue", "-o", iso, join(dir, `${name}-tree`)], { stage: "test" });
   return iso;
 }
