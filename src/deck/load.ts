@@ -12,6 +12,8 @@ export interface LoadedFlavour {
   file: string;
   /** Absolute path of the customisation script, when the flavour has one. */
   script?: string;
+  /** That script's text, read once at load (the script step hashes it, not its path). */
+  scriptText?: string;
 }
 
 export interface LoadedDeck {
@@ -120,10 +122,11 @@ export async function loadDeck(deckPath: string): Promise<LoadedDeck> {
       return;
     }
     const script = f.value.script ? resolve(dirname(ffile), f.value.script) : undefined;
-    flavours.set(fname, { flavour: f.value, file: ffile, script });
+    const loadedFlavour: LoadedFlavour = { flavour: f.value, file: ffile, script };
+    flavours.set(fname, loadedFlavour);
     if (script) {
       try {
-        await readFile(script);
+        loadedFlavour.scriptText = await readFile(script, "utf8");
       } catch {
         problems.push({
           file: ffile,

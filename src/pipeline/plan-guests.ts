@@ -69,7 +69,7 @@ export function planGuests(
     );
     let top = `layer:${name}`;
     if (lf.script) {
-      const o = { script: lf.script, epoch: s.epoch };
+      const o = { script: f.script!, text: lf.scriptText!, epoch: s.epoch };
       steps.push(step(`script:${name}`, "script", o, { base: top, under: baseKey }));
       top = `script:${name}`;
     }

@@ -1,5 +1,5 @@
-import { chmod, copyFile, lstat, mkdir, rm, stat, writeFile } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { lstat, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { z } from "zod";
 import { ToolError, UserError } from "../errors.ts";
 import { deltaReport, diffTarFiles } from "../formats/tar-diff.ts";
@@ -9,8 +9,13 @@ import { cleanRootfs, inTree, syncDebs, withChrootMounts } from "../tools/chroot
 
 export const ScriptOptions = z
   .object({
-    /** The user's shell script (its bytes are part of the step id). */
-    script: z.string().refine(isAbsolute, "must be an absolute path"),
+    /** The script's name as its flavour gives it (messages only). */
+    script: z.string().min(1),
+    /**
+     * The script itself. Its text, not its path, is part of the step id: a deck copied to another
+     * directory (every test and bench build) shares the step and everything downstream of it.
+     */
+    text: z.string(),
     epoch: z.number().int(),
     env: z
       .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "not a shell variable name"), z.string())
@@ -41,12 +46,12 @@ export function chrootArgv(root: string, env: Record<string, string>): string[] 
 
 export default defineStage({
   name: "script",
-  version: 2,
+  version: 3,
   summary:
     "A user's shell script run chrooted in a rootfs: full rootfs.tar plus delta.tar against `under` (the flavour's base)",
   options: ScriptOptions,
   consumes: ["base", "under"],
-  inputs: (o) => [o.script],
+  inputs: () => [],
   tools: ["tar", "chroot", "mount", "umount"],
   async run(ctx) {
     const o = ctx.options;
@@ -63,8 +68,7 @@ export default defineStage({
       }),
     );
     await syncDebs(ctx.cache.debs, archives!);
-    await copyFile(o.script, inside!);
-    await chmod(inside!, 0o755);
+    await writeFile(inside!, o.text, { mode: 0o755 });
     // no service starts inside the chroot (as mmdebstrap does for its hooks)
     const ownPolicy = !(await lstat(policy!).catch(() => null));
     if (ownPolicy) await writeFile(policy!, "#!/bin/sh\nexit 101\n", { mode: 0o755 });

@@ -115,11 +115,11 @@ describe("layer and script stages with real mmdebstrap", () => {
   });
 
   it("runs a script with the user's env: motd written, issue.net removed as a whiteout, base + delta = result", async () => {
-    const sh = join(dir, "motd.sh");
-    await writeFile(sh, 'echo "$GREETING" > /etc/motd\nrm /etc/issue.net\ntest -d /proc/self\n');
+    const sh = "motd.sh";
+    const text = 'echo "$GREETING" > /etc/motd\nrm /etc/issue.net\ntest -d /proc/self\n';
     const r = await runStage(
       script,
-      { script: sh, epoch: EPOCH, env: { GREETING: "hi from livedeck" } },
+      { script: sh, text, epoch: EPOCH, env: { GREETING: "hi from livedeck" } },
       { dir, debs: DEBS, inputs: { base: hello, under: hello } },
     );
     const tar = join(r.out, "rootfs.tar");
@@ -135,18 +135,18 @@ describe("layer and script stages with real mmdebstrap", () => {
     expect(view).toEqual(sigs(await index(tar)));
     const again = await runStage(
       script,
-      { script: sh, epoch: EPOCH, env: { GREETING: "hi from livedeck" } },
+      { script: sh, text, epoch: EPOCH, env: { GREETING: "hi from livedeck" } },
       { dir, debs: DEBS, inputs: { base: hello, under: hello } },
     );
     expect((await readFile(join(again.out, "rootfs.tar"))).equals(await readFile(tar))).toBe(true);
   });
 
   it("a script's delta taken against the flavour's base holds the layer's packages too: one image per flavour", async () => {
-    const sh = join(dir, "motd2.sh");
-    await writeFile(sh, 'echo "$GREETING" > /etc/motd\nrm /etc/issue.net\n');
+    const sh = "motd2.sh";
+    const text = 'echo "$GREETING" > /etc/motd\nrm /etc/issue.net\n';
     const r = await runStage(
       script,
-      { script: sh, epoch: EPOCH, env: { GREETING: "one image" } },
+      { script: sh, text, epoch: EPOCH, env: { GREETING: "one image" } },
       { dir, debs: DEBS, inputs: { base: hello, under: base } },
     );
     const delta = await list(join(r.out, "delta.tar"));
@@ -162,11 +162,11 @@ describe("layer and script stages with real mmdebstrap", () => {
   });
 
   it("a failing script is a ToolError naming the script, with its exit code and stderr, and leaves no mounts", async () => {
-    const sh = join(dir, "fail.sh");
-    await writeFile(sh, "echo 'about to fail' >&2\nexit 3\n");
+    const sh = "fail.sh";
+    const text = "echo 'about to fail' >&2\nexit 3\n";
     const err = await runStage(
       script,
-      { script: sh, epoch: EPOCH },
+      { script: sh, text, epoch: EPOCH },
       { dir, debs: DEBS, inputs: { base, under: base } },
     ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ToolError);

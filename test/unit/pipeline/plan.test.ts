@@ -164,6 +164,17 @@ describe("plan of the default deck", () => {
     ]);
   });
 
+  it("the same deck in another directory has the same ids; a script's text, not its path, is in its step's id", async () => {
+    const [a, b] = [await copyFlavours(), await copyFlavours()];
+    const here = await ids(join(a, "demo.deck.yaml"));
+    expect(await ids(join(b, "demo.deck.yaml"))).toEqual(here);
+    const sh = join(b, "server.sh");
+    await writeFile(sh, `${await readFile(sh, "utf8")}\n# one more line\n`);
+    const edited = await ids(join(b, "demo.deck.yaml"));
+    expect(edited.get("script:server")).not.toBe(here.get("script:server"));
+    expect(edited.get("layer:server")).toBe(here.get("layer:server"));
+  });
+
   it("a new tool version or epoch changes the ids of the steps that use it", async () => {
     const deck = join(ROOT, "flavours/demo.deck.yaml");
     const base = await ids(deck);

@@ -7,14 +7,15 @@ import script, {
 } from "../../../src/stages/script.ts";
 
 const opts = ScriptOptions.parse({
-  script: "/deck/scripts/motd.sh",
+  script: "motd.sh",
+  text: "echo hi > /etc/motd\n",
   epoch: 42,
   env: { GREETING: "hi", PATH: "/opt/bin:/usr/bin" },
 });
 
 describe("script stage", () => {
-  it("hashes the script's bytes (it is the stage's input); runs in a base, its delta against what is under the flavour", () => {
-    expect(script.inputs(opts)).toEqual(["/deck/scripts/motd.sh"]);
+  it("carries the script's text, not its path (a copied deck shares the step); runs in a base, its delta against what is under the flavour", () => {
+    expect(script.inputs(opts)).toEqual([]);
     expect(script.consumes).toEqual(["base", "under"]);
   });
 
@@ -43,7 +44,8 @@ describe("script stage", () => {
   });
 
   const bad: [string, Record<string, unknown>, string][] = [
-    ["a relative script", { script: "motd.sh" }, "must be an absolute path"],
+    ["no script name", { script: "" }, "at least 1 character"],
+    ["no script text", { text: undefined }, "Required"],
     ["an env name that is not a shell variable", { env: { "A-B": "1" } }, "not a shell variable name"],
     ["a non-string env value", { env: { A: 1 } }, "Expected string"],
     ["an unknown key", { scirpt: "/x" }, "Unrecognized key"],
