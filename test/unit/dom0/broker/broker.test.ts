@@ -17,7 +17,12 @@ describe("Broker", () => {
     expect(await d.ask(3, request())).toMatchObject({ id: "req00001", state: "waiting" });
     expect(d.requests.has(3)).toBe(false);
     const [job] = d.broker.waiting();
-    expect(job).toMatchObject({ domid: 3, guest: "deb", flavour: "jeos", needBytes: requiredTargetBytes(3e9) });
+    expect(job).toMatchObject({
+      domid: 3,
+      guest: "deb",
+      flavour: "jeos",
+      needBytes: requiredTargetBytes(3e9),
+    });
     // the guest's layers and its flavour's install root beside them
     expect(job!.layers).toEqual(["/m/base.squashfs", "/m/jeos.squashfs", "/m/jeos+install.squashfs"]);
     expect(d.lines.at(-1)).toMatch(/deb asks to install jeos as box/);
@@ -38,15 +43,29 @@ describe("Broker", () => {
     const d = fakeDom0();
     await d.ask(3, request({ withXen: true }));
     const id = d.broker.waiting()[0]!.id;
-    expect(await d.broker.confirm(id, "sdb")).toBe("sdb holds the boot medium, has a mounted filesystem (sdb)");
+    expect(await d.broker.confirm(id, "sdb")).toBe(
+      "sdb holds the boot medium, has a mounted filesystem (sdb)",
+    );
     expect(await d.broker.confirm(id, "nvme9")).toBe("nvme9 is gone");
     expect(await d.broker.confirm(id, "sda")).toBeNull();
     await settled(d.broker);
     const [r, o] = d.installs[0]!;
-    expect(r).toEqual({ flavour: "jeos", hostname: "box", user: "anna", passwordHash: HASH, withXen: true, target: { kind: "device", path: "/dev/sda" } });
+    expect(r).toEqual({
+      flavour: "jeos",
+      hostname: "box",
+      user: "anna",
+      passwordHash: HASH,
+      withXen: true,
+      target: { kind: "device", path: "/dev/sda" },
+    });
     expect(o.source).toEqual({
       kind: "layers",
-      images: ["/m/base.squashfs", "/m/jeos.squashfs", "/m/jeos+install.squashfs", "/m/jeos+install+xen.squashfs"],
+      images: [
+        "/m/base.squashfs",
+        "/m/jeos.squashfs",
+        "/m/jeos+install.squashfs",
+        "/m/jeos+install+xen.squashfs",
+      ],
     });
     expect(d.statuses.map(([, s]) => [s.state, s.step ?? null, s.percent ?? null])).toEqual([
       ["waiting", null, null],
@@ -75,16 +94,25 @@ describe("Broker", () => {
   });
 
   it("logs where an install's time went, step by step", () => {
-    expect(stepSeconds({ check: 1.24, partition: 0.5, copy: 61 })).toBe("check 1.2, partition 0.5, copy 61.0");
+    expect(stepSeconds({ check: 1.24, partition: 0.5, copy: 61 })).toBe(
+      "check 1.2, partition 0.5, copy 61.0",
+    );
   });
 
   it("reports the failed step to the guest", async () => {
-    const d = fakeDom0(async () => ({ ok: false, step: "bootloader", message: "grub-install failed", rolledBack: "wiped" }));
+    const d = fakeDom0(async () => ({
+      ok: false,
+      step: "bootloader",
+      message: "grub-install failed",
+      rolledBack: "wiped",
+    }));
     await d.ask(3, request());
     await d.broker.confirm(d.broker.waiting()[0]!.id, "sda");
     await settled(d.broker);
     expect(d.statuses.at(-1)![1]).toMatchObject({ state: "failed", step: "bootloader" });
-    expect(String(d.statuses.at(-1)![1].message)).toMatch(/failed at step bootloader: grub-install failed \(disk wiped\)/);
+    expect(String(d.statuses.at(-1)![1].message)).toMatch(
+      /failed at step bootloader: grub-install failed \(disk wiped\)/,
+    );
   });
 
   it("an installer that throws is a failure, not a crash", async () => {
@@ -99,8 +127,14 @@ describe("Broker", () => {
 
   it("refuses non-installable flavours, unknown domains, repeats and malformed requests", async () => {
     const d = fakeDom0();
-    expect(await d.ask(4, request())).toMatchObject({ state: "refused", message: expect.stringMatching(/micro is not installable/) });
-    expect(await d.ask(5, request())).toMatchObject({ state: "refused", message: expect.stringMatching(/not one of the medium's guests/) });
+    expect(await d.ask(4, request())).toMatchObject({
+      state: "refused",
+      message: expect.stringMatching(/micro is not installable/),
+    });
+    expect(await d.ask(5, request())).toMatchObject({
+      state: "refused",
+      message: expect.stringMatching(/not one of the medium's guests/),
+    });
     expect(await d.ask(3, request())).toMatchObject({ state: "waiting" });
     expect(await d.ask(3, request({ id: "req00002" }))).toMatchObject({
       id: "req00002",
@@ -116,7 +150,10 @@ describe("Broker", () => {
     const d = fakeDom0();
     for (let i = 0; i < 3; i++) await d.ask(4, request());
     const n = d.statuses.length;
-    expect(await d.ask(4, request())).toMatchObject({ state: "refused", message: expect.stringMatching(/too many requests/) });
+    expect(await d.ask(4, request())).toMatchObject({
+      state: "refused",
+      message: expect.stringMatching(/too many requests/),
+    });
     await d.ask(4, request());
     await d.ask(4, request());
     expect(d.statuses.length).toBe(n + 1);
@@ -149,14 +186,18 @@ describe("Broker", () => {
     await expect(d.broker.onRequest(3)).resolves.toBeUndefined();
   });
 
-  it("turns none of the hostile corpus into a job, answers each with a refusal, never throws", async () => {
-    // xenstore hands over text, or nothing for a missing node (then there is nothing to answer)
-    for (const [what, raw] of HOSTILE.filter(([, raw]) => typeof raw === "string")) {
+  // xenstore hands over text, or nothing for a missing node (then there is nothing to answer)
+  it.each(HOSTILE.filter(([, raw]) => typeof raw === "string"))(
+    "turns no hostile request into a job, answers it with a refusal, never throws: %s",
+    async (what, raw) => {
       const d = fakeDom0();
       d.requests.set(3, raw as string);
       await expect(d.broker.onRequest(3), what).resolves.toBeUndefined();
       expect(d.broker.jobs(), what).toEqual([]);
-      expect(d.statuses.map(([, s]) => s.state), what).toEqual(["refused"]);
-    }
-  });
+      expect(
+        d.statuses.map(([, s]) => s.state),
+        what,
+      ).toEqual(["refused"]);
+    },
+  );
 });

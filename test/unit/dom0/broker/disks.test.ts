@@ -39,10 +39,23 @@ beforeAll(async () => {
       "sda2/partition": "2",
     },
     // the USB stick the medium was found on
-    sdb: { size: "60062500", removable: "1", ro: "0", "device/vendor": "SanDisk", "device/model": "Cruzer", "sdb1/partition": "1" },
+    sdb: {
+      size: "60062500",
+      removable: "1",
+      ro: "0",
+      "device/vendor": "SanDisk",
+      "device/model": "Cruzer",
+      "sdb1/partition": "1",
+    },
     vda: { size: "8388608", removable: "0", ro: "0", "device/vendor": "0x1af4" },
     vdb: { size: "2097152", removable: "0", ro: "0" },
-    nvme0n1: { size: "1000215216", removable: "0", ro: "0", "device/model": "WDC PC SN730", "nvme0n1p1/partition": "1" },
+    nvme0n1: {
+      size: "1000215216",
+      removable: "0",
+      ro: "0",
+      "device/model": "WDC PC SN730",
+      "nvme0n1p1/partition": "1",
+    },
     loop0: { size: "100", removable: "0", ro: "1", "device/model": "x" },
     sr0: { size: "1000", removable: "1", ro: "0", "device/model": "QEMU DVD-ROM" },
   });
@@ -84,7 +97,15 @@ describe("usedDevices", () => {
 describe("diskChoices", () => {
   it("refuses the medium's disk, mounted, swapping, stacked, read-only and small disks, saying why", async () => {
     const disks = await readSysDisks(join(root, "block"));
-    disks.push({ name: "sdc", sizeBytes: 64e9, model: "RO", removable: false, readOnly: true, partitions: [], holders: [] });
+    disks.push({
+      name: "sdc",
+      sizeBytes: 64e9,
+      model: "RO",
+      removable: false,
+      readOnly: true,
+      partitions: [],
+      holders: [],
+    });
     const choices = diskChoices(
       {
         disks,
@@ -107,10 +128,22 @@ describe("diskChoices", () => {
   });
 
   it("offers a free disk big enough, and the medium's whole disk is refused too", () => {
-    const d = { name: "vda", sizeBytes: 16e9, model: "m", removable: false, readOnly: false, partitions: [], holders: [] };
-    expect(diskChoices({ disks: [d], procMounts: "", procSwaps: "", mediumDevice: "/dev/sr0" }, 8e9, "x")[0]!.refusals).toEqual([]);
-    expect(diskChoices({ disks: [d], procMounts: "", procSwaps: "", mediumDevice: "/dev/vda" }, 8e9, "x")[0]!.refusals).toEqual([
-      "holds the boot medium",
-    ]);
+    const d = {
+      name: "vda",
+      sizeBytes: 16e9,
+      model: "m",
+      removable: false,
+      readOnly: false,
+      partitions: [],
+      holders: [],
+    };
+    expect(
+      diskChoices({ disks: [d], procMounts: "", procSwaps: "", mediumDevice: "/dev/sr0" }, 8e9, "x")[0]!
+        .refusals,
+    ).toEqual([]);
+    expect(
+      diskChoices({ disks: [d], procMounts: "", procSwaps: "", mediumDevice: "/dev/vda" }, 8e9, "x")[0]!
+        .refusals,
+    ).toEqual(["holds the boot medium"]);
   });
 });

@@ -13,7 +13,10 @@ describe("installInfo", () => {
       installable: false,
       layers: ["/run/medium/livedeck/layers/base.squashfs", "/run/medium/livedeck/layers/ping.squashfs"],
     });
-    expect(installInfo(text.replace("livedeck.flavour=jeos", "livedeck.flavour=jeos livedeck.installable=1")).installable).toBe(true);
+    expect(
+      installInfo(text.replace("livedeck.flavour=jeos", "livedeck.flavour=jeos livedeck.installable=1"))
+        .installable,
+    ).toBe(true);
   });
 
   it("reads a layer disk with the hotplug script before the target", () => {

@@ -8,20 +8,24 @@ describe("validateRequest", () => {
     expect(validateRequest(withField("withXen", true)).ok).toBe(true);
   });
 
-  it(`refuses every one of ${HOSTILE.length} hostile requests, saying why, without throwing`, () => {
+  it("has a hostile corpus worth the name", () => {
     expect(HOSTILE.length).toBeGreaterThanOrEqual(30);
-    for (const [what, raw, why] of HOSTILE) {
-      const r = validateRequest(raw);
-      expect(r.ok, what).toBe(false);
-      if (!r.ok) expect(r.reason, what).toMatch(why);
-    }
   });
 
-  it("never echoes the guest's bytes in a reason (they would reach dom0's terminal)", () => {
-    for (const [what, raw] of HOSTILE) {
+  // one test per entry: a bad entry does not hide the ones after it
+  it.each(HOSTILE)("refuses %s, saying why, without throwing", (what, raw, why) => {
+    const r = validateRequest(raw);
+    expect(r.ok, what).toBe(false);
+    if (!r.ok) expect(r.reason, what).toMatch(why);
+  });
+
+  it.each(HOSTILE)(
+    "never echoes the guest's bytes in a reason (they would reach dom0's terminal): %s",
+    (what, raw) => {
       const r = validateRequest(raw);
+      expect(r.ok, what).toBe(false);
       if (!r.ok) expect(r.reason, what).toMatch(/^[\x20-\x7e]*$/);
       if (!r.ok) expect(r.reason, what).not.toMatch(/evil|reboot|\$\(id\)|disk|flavour|admin/);
-    }
-  });
+    },
+  );
 });
