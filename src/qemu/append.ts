@@ -33,7 +33,19 @@ export function appendToMenu(cfg: string, args: string): string {
   const words = grubArgs(args);
   if (!words) return cfg;
   const out = cfg.replace(DOM0_KERNEL_LINE, (line) => `${line} ${words}`);
-  if (out === cfg) throw new UserError(`${MENU} of the medium has no dom0 kernel line`, "is it a livedeck medium?");
+  if (out === cfg)
+    throw new UserError(`${MENU} of the medium has no dom0 kernel line`, "is it a livedeck medium?");
+  return out;
+}
+
+/** grub.cfg whose menu boots entry `id` (a top-level `--id`) when its timeout ends. */
+export function selectEntry(cfg: string, id: string): string {
+  const ids = [...cfg.matchAll(/^menuentry .* --id (\S+) \{$/gm)].map((m) => m[1]!);
+  if (!ids.includes(id))
+    throw new UserError(`--entry: the medium's menu has no entry ${id}`, `its entries: ${ids.join(", ")}`);
+  const out = cfg.replace(/^set default=.*$/m, `set default=${id}`);
+  if (out === cfg && !cfg.includes(`set default=${id}\n`))
+    throw new UserError(`${MENU} of the medium sets no default entry`, "is it a livedeck medium?");
   return out;
 }
 
@@ -57,13 +69,22 @@ export function replaceMenuArgv(copy: string, menu: string, uuid: string): strin
   ];
 }
 
-/** Writes `dir`/medium.iso: `iso` with ARGS appended to its dom0 kernel lines. */
-export async function mediumWithAppend(iso: string, args: string, dir: string): Promise<string> {
+/**
+ * Writes `dir`/medium.iso: `iso` with ARGS appended to its dom0 kernel lines and, with `entry`,
+ * that menu entry booted by default (`livedeck boot --entry verbose`).
+ */
+export async function mediumWithAppend(
+  iso: string,
+  args: string,
+  dir: string,
+  entry?: string,
+): Promise<string> {
   const tmp = await mkdtemp(join(dir, "append-"));
   try {
     const menu = join(tmp, "grub.cfg");
     await exec(extractMenuArgv(iso, menu), { stage: "boot" });
-    await writeFile(menu, appendToMenu(await readFile(menu, "utf8"), args));
+    const appended = appendToMenu(await readFile(menu, "utf8"), args);
+    await writeFile(menu, entry ? selectEntry(appended, entry) : appended);
     const info = await exec(["xorriso", "-indev", iso, "-pvd_info"], { stage: "boot" });
     const uuid = pvdModified(`${info.stdout}\n${info.stderr}`);
     const out = join(dir, "medium.iso");

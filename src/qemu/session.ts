@@ -1,4 +1,5 @@
 import { copyFile, mkdir, mkdtemp } from "node:fs/promises";
+import { UserError } from "../errors.ts";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { requireTools } from "../tools/doctor.ts";
@@ -36,6 +37,8 @@ export interface SessionOptions {
   logDir?: string;
   /** Boot parameters added to every dom0 kernel line, on a copy of the medium (src/qemu/append.ts). */
   append?: string;
+  /** Boot this menu entry (its `--id`: verbose, serial, memtest, …) instead of the default, on a copy as `append`. */
+  entry?: string;
   /** Open a QMP socket (logDir/qmp.sock) for screendumps and eject. */
   qmp?: boolean;
   /** false: no NIC. Default: user-mode e1000 with restrict=on. */
@@ -82,6 +85,13 @@ async function preflight(o: SessionOptions): Promise<void> {
     ? await checkPxeTree(o.iso, o.uefi ? "uefi" : "bios")
     : await checkMedium(o.iso).then(() => readMediumMarker(o.iso));
   if (o.append) checkAppend(o.append);
+  if (o.entry !== undefined && !/^[a-z0-9-]+$/.test(o.entry))
+    throw new UserError(
+      `--entry: '${o.entry}' is not a menu entry id`,
+      "e.g. --entry verbose (the ids are in the menu's --id words)",
+    );
+  if (o.entry && o.pxe)
+    throw new UserError("--entry: a PXE boot takes its server's menu", "boot the ISO to pick an entry");
   checkDom0Fits(parseMarkerMemory(marker), o.memoryMiB ?? DEFAULT_MEMORY_MIB);
 }
 
@@ -99,7 +109,10 @@ export async function startBoot(o: SessionOptions): Promise<BootSession> {
   if (ovmfVars) await copyFile(OVMF_VARS, ovmfVars);
   const qmpSocket = o.qmp ? join(dir, "qmp.sock") : undefined;
   const argv = qemuArgv({
-    medium: o.append && !o.pxe ? await mediumWithAppend(resolve(o.iso), o.append, dir) : resolve(o.iso),
+    medium:
+      (o.append || o.entry) && !o.pxe
+        ? await mediumWithAppend(resolve(o.iso), o.append ?? "", dir, o.entry)
+        : resolve(o.iso),
     media: o.pxe ? "pxe" : o.usb ? "usb" : "cdrom",
     firmware: o.uefi ? "uefi" : "bios",
     ovmfVars,
