@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { UserError } from "../errors.ts";
 import { DEFAULT_TIMEOUT_MS, bootMedium, type BootOptions, type BootResult } from "../qemu/boot.ts";
 import { BootFailed } from "../qemu/errors.ts";
+import { cpuForMedium } from "../qemu/medium-states.ts";
 import { QUIT_HELP } from "../qemu/interactive.ts";
 import type { Expectation } from "../qemu/markers.ts";
 import { DEFAULT_MEMORY_MIB } from "../qemu/session.ts";
@@ -56,7 +57,10 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
     );
   }
   if (f.cpu !== undefined && !/^[A-Za-z0-9_.+-]+$/.test(f.cpu))
-    throw new UserError(`--cpu: '${f.cpu}' is not a QEMU CPU model name`, "e.g. --cpu Nehalem (qemu-system-x86_64 -cpu help lists them)");
+    throw new UserError(
+      `--cpu: '${f.cpu}' is not a QEMU CPU model name`,
+      "e.g. --cpu Nehalem (qemu-system-x86_64 -cpu help lists them)",
+    );
   const timeout = number("--timeout", f.timeout, "seconds per marker, e.g. --timeout 180");
   if (timeout <= 0) throw new UserError(`--timeout: ${timeout} s is not positive`, "e.g. --timeout 180");
   if (f.usb && f.pxe) throw new UserError("--usb and --pxe: a boot is from one medium", "give one of them");
@@ -98,6 +102,10 @@ function json(r: { ok: boolean } & Record<string, unknown>): void {
 }
 
 export async function runBoot(o: BootOptions, f: Pick<BootFlags, "json" | "interactive">): Promise<void> {
+  // a medium with saved states boots a CPU they were primed on, else every guest boots cold
+  const cpu = await cpuForMedium(o.iso, { pxe: o.pxe, flag: o.cpu });
+  say(cpu.why);
+  o = { ...o, ...(cpu.cpu ? { cpu: cpu.cpu } : {}) };
   const live = (e: TimelineEntry) => say(`${e.seconds.toFixed(1).padStart(6)} s  ${e.label}`);
   const opts: BootOptions = {
     ...o,
@@ -116,12 +124,13 @@ export async function runBoot(o: BootOptions, f: Pick<BootFlags, "json" | "inter
   } catch (e) {
     if (e instanceof BootFailed && f.json) {
       const failure = { reason: e.reason, awaited: e.awaited, message: e.detail, tail: e.tail };
-      json({ ok: false, failure, timeline: e.timeline ?? [], markers: [], logs: e.logs });
+      json({ ok: false, cpu, failure, timeline: e.timeline ?? [], markers: [], logs: e.logs });
     }
     throw e;
   }
   const logs = { console: r.consoleLog, events: r.eventsLog, qemu: r.qemuLog };
-  if (f.json) return json({ ok: r.ok, seconds: r.seconds, timeline: r.timeline, markers: r.markers, logs });
+  if (f.json)
+    return json({ ok: r.ok, cpu, seconds: r.seconds, timeline: r.timeline, markers: r.markers, logs });
   process.stdout.write(`${formatTimeline(r.timeline)}\n`);
   if (!r.ok) say("not every expected marker was seen");
 }
@@ -147,7 +156,7 @@ export function registerBoot(program: Command): Command {
     .option("--accel <tcg|kvm>", "tcg, or kvm where /dev/kvm is real hardware", "tcg")
     .option(
       "--cpu <model>",
-      "QEMU CPU model (default qemu64, which reports an AMD vendor); saved states restore only on the vendor they were primed on, e.g. Nehalem (Intel) or Opteron_G3 (AMD)",
+      "QEMU CPU model. Default: when the medium carries saved states, the model one of its sets was primed on (the host's vendor first; its set.env says which), so guests restore; else QEMU's qemu64. States restore only on the vendor they were primed on, e.g. Nehalem (Intel) or Opteron_G3 (AMD)",
     )
     .option("--interactive", `attach this terminal to the serial console (${QUIT_HELP})`)
     .option("--json", "print the result as JSON on stdout (everything else goes to stderr)")

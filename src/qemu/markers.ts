@@ -6,6 +6,8 @@
 export const DOM0_READY = "LIVEDECK-DOM0-READY";
 export const GUEST_READY = "LIVEDECK-GUEST-READY";
 export const GUEST_FAILED = "LIVEDECK-GUEST-FAILED";
+/** A guest boots cold, and why (no state fits, states off, a restore that failed): dom0's guest-start. */
+export const GUEST_COLD = "LIVEDECK-GUEST-COLD";
 export const SWITCHER_READY = "LIVEDECK-SWITCHER-READY";
 export const TEST = "LIVEDECK-TEST";
 
@@ -13,6 +15,7 @@ export type Marker =
   | { kind: "dom0-ready" }
   | { kind: "guest-ready"; guest: string; how: string; seconds: number }
   | { kind: "guest-failed"; guest: string; reason: string }
+  | { kind: "guest-cold"; guest: string; reason: string }
   | { kind: "switcher-ready" }
   | { kind: "test"; verdict: "PASS" | "FAIL"; why: string }
   /** A LIVEDECK- line this harness does not know (a newer medium, or a typo on the medium). */
@@ -32,6 +35,9 @@ export function parseMarker(line: string): Marker | null {
   if (word === GUEST_FAILED && rest.length >= 1) {
     return { kind: "guest-failed", guest: rest[0]!, reason: rest.slice(1).join(" ") };
   }
+  if (word === GUEST_COLD && rest.length >= 1) {
+    return { kind: "guest-cold", guest: rest[0]!, reason: rest.slice(1).join(" ") };
+  }
   if ((m = /^LIVEDECK-TEST (PASS|FAIL)(?:\s+(.*))?$/.exec(text))) {
     return { kind: "test", verdict: m[1] as "PASS" | "FAIL", why: m[2] ?? "" };
   }
@@ -49,6 +55,8 @@ export function markerLabel(m: Marker): string {
       return `guest ${m.guest} ready (${m.how}, ${m.seconds} s)`;
     case "guest-failed":
       return `guest ${m.guest} FAILED${m.reason ? `: ${m.reason}` : ""}`;
+    case "guest-cold":
+      return `guest ${m.guest} boots cold${m.reason ? `: ${m.reason}` : ""}`;
     case "test":
       return `test ${m.verdict}${m.why ? `: ${m.why}` : ""}`;
     case "other":

@@ -9,6 +9,8 @@ describe("parseMarker", () => {
     ["LIVEDECK-GUEST-READY web cold 17", { kind: "guest-ready", guest: "web", how: "cold", seconds: 17 }],
     ["LIVEDECK-GUEST-FAILED jeos xl restore: Failed to set CPUID policy", {
       kind: "guest-failed", guest: "jeos", reason: "xl restore: Failed to set CPUID policy" }],
+    ["LIVEDECK-GUEST-COLD jeos no saved state of jeos for GenuineIntel", {
+      kind: "guest-cold", guest: "jeos", reason: "no saved state of jeos for GenuineIntel" }],
     ["LIVEDECK-SWITCHER-READY", { kind: "switcher-ready" }],
     ["LIVEDECK-TEST PASS", { kind: "test", verdict: "PASS", why: "" }],
     ["LIVEDECK-TEST FAIL guest web not up", { kind: "test", verdict: "FAIL", why: "guest web not up" }],
@@ -28,6 +30,9 @@ describe("markerLabel", () => {
     expect(label("LIVEDECK-SWITCHER-READY")).toBe("switcher ready");
     expect(label("LIVEDECK-GUEST-READY jeos restored 1.9")).toBe("guest jeos ready (restored, 1.9 s)");
     expect(label("LIVEDECK-GUEST-FAILED jeos no state")).toBe("guest jeos FAILED: no state");
+    expect(label("LIVEDECK-GUEST-COLD jeos saved states are off (livedeck.states=off)")).toBe(
+      "guest jeos boots cold: saved states are off (livedeck.states=off)",
+    );
     expect(label("LIVEDECK-TEST FAIL why")).toBe("test FAIL: why");
     expect(label("LIVEDECK-NEW thing")).toBe("LIVEDECK-NEW thing");
   });
