@@ -21,6 +21,7 @@ interface BootFlags {
   json?: boolean;
   log?: string;
   append?: string;
+  retryStall?: boolean;
 }
 
 function number(flag: string, value: string, hint: string): number {
@@ -81,6 +82,7 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
     ...(f.cpu ? { cpu: f.cpu } : {}),
     logDir: f.log,
     append: f.append,
+    ...(f.retryStall ? { retryStall: true } : {}),
   };
 }
 
@@ -129,8 +131,17 @@ export async function runBoot(o: BootOptions, f: Pick<BootFlags, "json" | "inter
     throw e;
   }
   const logs = { console: r.consoleLog, events: r.eventsLog, qemu: r.qemuLog };
+  for (const x of r.retries) say(`booted again: the first boot stalled before dom0 was ready (${x.detail})`);
   if (f.json)
-    return json({ ok: r.ok, cpu, seconds: r.seconds, timeline: r.timeline, markers: r.markers, logs });
+    return json({
+      ok: r.ok,
+      cpu,
+      seconds: r.seconds,
+      timeline: r.timeline,
+      markers: r.markers,
+      logs,
+      retries: r.retries,
+    });
   process.stdout.write(`${formatTimeline(r.timeline)}\n`);
   if (!r.ok) say("not every expected marker was seen");
 }
@@ -163,6 +174,10 @@ export function registerBoot(program: Command): Command {
     .option(
       "--append <args>",
       'boot parameters added to every dom0 kernel line, on a copy of the medium (e.g. "livedeck.toram livedeck.nossh")',
+    )
+    .option(
+      "--retry-stall",
+      "boot once more when dom0 stays silent before LIVEDECK-DOM0-READY (a hazard of emulated boots on a loaded host), and only then; the retry is reported",
     )
     .option("--log <dir>", "write console.log, events.log and qemu.log here (default: a new temp dir)")
     .action(async (iso: string, flags: BootFlags) => {

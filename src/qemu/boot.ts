@@ -15,7 +15,7 @@ export interface BootOptions extends Omit<SessionOptions, "onConsoleData"> {
   interactive?: Terminal;
   /**
    * Boot once more when dom0 stays silent before LIVEDECK-DOM0-READY (src/qemu/stall.ts); only
-   * without `interactive`, and only when DOM0-READY is the first expected marker.
+   * without `interactive`. DOM0-READY is then awaited first.
    */
   retryStall?: boolean;
   /** Called once QEMU runs (e.g. to say where the logs are). */
@@ -55,11 +55,13 @@ async function expectAll(s: BootSession, expected: readonly Expectation[], timeo
  * returns or throws (UserError before start, BootFailed for the boot, InterruptedError on a signal).
  */
 export async function bootMedium(o: BootOptions): Promise<BootResult> {
-  const expected = o.expect?.length ? o.expect : [DOM0_READY];
+  const expected = o.expect?.length ? [...o.expect] : [DOM0_READY];
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   checkTimeout(timeoutMs);
   const term = o.interactive;
-  const retry = o.retryStall && !term && expected[0] === DOM0_READY;
+  const retry = o.retryStall === true && !term;
+  // dom0 says READY before any guest or test marker: a stall is waited out on it first
+  if (retry && expected[0] !== DOM0_READY) expected.unshift(DOM0_READY);
   const started = retry
     ? await startToDom0(o, timeoutMs)
     : {

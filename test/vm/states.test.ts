@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { readFile, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { DEFAULT_STATE_CPUS } from "../../src/formats/state-meta.ts";
+import { CPU_VENDORS, DEFAULT_STATE_CPUS } from "../../src/formats/state-meta.ts";
+import { hostCpuVendor } from "../../src/qemu/medium-states.ts";
 import { startBoot } from "../../src/qemu/session.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
+import { livedeck } from "../helpers/cli.ts";
 import { DEBSSH_FILES } from "../helpers/debssh.ts";
 import { isoWithCorruptFile } from "../helpers/states-iso.ts";
 import { statesDeck } from "../helpers/states-deck.ts";
@@ -11,11 +13,12 @@ import { statesDeck } from "../helpers/states-deck.ts";
 /**
  * Saved states on the CI deck's medium, primed at build time on both vendors' baseline models (the
  * CI deck itself primes none, statesDeck adds them): one busybox guest and one Debian guest with
- * sshd. Booted on the AMD model every autostart guest is restored from the AMD set, and dom0's test
- * hook (test-states) restores each a second time from the same state and compares the first
- * /dev/urandom bytes and the SSH host key after each restore, and checks each clock against dom0's. A copy
- * of the medium with micro1's Intel state corrupted, booted on the Intel model, cold-boots micro1
- * saying why and restores deb from the Intel set (livedeck.test=states-start: no second restores).
+ * sshd. A plain `livedeck boot` (the CLI, no --cpu: it picks the model of the host vendor's set)
+ * restores every autostart guest, and dom0's test hook (test-states) restores each a second time from
+ * the same state and compares the first /dev/urandom bytes and the SSH host key after each restore,
+ * and checks each clock against dom0's. A copy of the medium with micro1's state of the other vendor
+ * corrupted, booted on that vendor's model, cold-boots micro1 saying why and restores deb from that
+ * set (livedeck.test=states-start: no second restores).
  */
 const MINUTE = 60_000;
 const GUESTS = ["micro1", "deb"]; // the autostart guests of statesDeck, in deck order
@@ -62,32 +65,61 @@ async function bootStates(
   }
 }
 
+/** The vendor `livedeck boot` picks on this host (state-cpu.ts: the host's own set first). */
+const hostVendor = async () => ((await hostCpuVendor()) === CPU_VENDORS.intel ? "intel" : "amd");
+const other = (v: "intel" | "amd") => (v === "intel" ? "amd" : "intel");
+
 describe("saved states on the CI deck's medium", () => {
   it(
-    "on the AMD model every guest is restored from the AMD set, and two restores of one state differ in urandom, SSH host key, clock",
+    "a plain `livedeck boot` (no --cpu) picks a model a state set was primed on: every guest is restored, and two restores of one state differ in urandom, SSH host key, clock",
     async () => {
-      const { verdict, console: log } = await bootStates(await statesIso(), model("amd"), {
-        micro1: "restored",
-        deb: "restored",
-      });
-      expect(verdict).toBe(
+      const iso = await statesIso();
+      const vendor = await hostVendor();
+      const t0 = Date.now();
+      // prettier-ignore
+      const r = await livedeck([
+        "boot", iso, "--json", "--retry-stall", "--timeout", "1800",
+        "--expect", "LIVEDECK-GUEST-READY micro1", "LIVEDECK-GUEST-READY deb", "/^LIVEDECK-TEST /",
+      ]);
+      console.log(
+        `livedeck boot: ${((Date.now() - t0) / 1000).toFixed(0)} s; ${String(r.stderr).split("\n")[0]}`,
+      );
+      expect(r.exitCode, String(r.stderr)).toBe(0);
+      const out = JSON.parse(String(r.stdout)) as {
+        cpu: { cpu: string; source: string; vendorId: string; why: string };
+        markers: { text: string }[];
+        logs: { console: string };
+      };
+      expect(out.cpu).toMatchObject({ cpu: model(vendor), source: "medium", vendorId: CPU_VENDORS[vendor] });
+      expect(String(r.stderr)).toContain(
+        `cpu ${model(vendor)}: the medium's ${CPU_VENDORS[vendor]} states were primed on it`,
+      );
+      const texts = out.markers.map((m) => m.text);
+      for (const g of GUESTS)
+        expect(texts.find((t) => t.startsWith(`LIVEDECK-GUEST-READY ${g} `))).toMatch(
+          new RegExp(`^LIVEDECK-GUEST-READY ${g} restored \\d+\\.\\d$`),
+        );
+      expect(texts.at(-1)).toBe(
         "LIVEDECK-TEST PASS states: micro1=restored deb=restored fresh: micro1 urandom deb urandom+ssh",
       );
+      const log = (await readFile(out.logs.console, "utf8")).replaceAll("\r", "");
       expect(log).toMatch(/livedeck: micro1: clock \d+ s past dom0's at the restore/);
       expect(log).toMatch(/livedeck: deb: clock \d+ s past dom0's at the restore/);
       expect(log).not.toContain("cold boot:");
-
+      expect(texts.some((t) => t.startsWith("LIVEDECK-GUEST-COLD"))).toBe(false);
     },
     90 * MINUTE,
   );
 
   it(
-    "on the Intel model a medium with one corrupted state cold-boots that guest, saying why, and restores the other",
+    "on the other vendor's model a medium with one corrupted state cold-boots that guest, saying why, and restores the other",
     async () => {
-      const corrupt = await isoWithCorruptFile(await statesIso(), "/livedeck/states/GenuineIntel/micro1.zst");
+      const v = other(await hostVendor());
+      const set = `/livedeck/states/${CPU_VENDORS[v]}`;
+      const corrupt = await isoWithCorruptFile(await statesIso(), `${set}/micro1.zst`);
       const { verdict, console: log } = await bootStates(
         corrupt,
-        model("intel"),
+        model(v),
         { micro1: "cold", deb: "restored" },
         "livedeck.test=states-start",
       ).finally(() => rm(dirname(corrupt), { recursive: true, force: true }));
@@ -95,7 +127,7 @@ describe("saved states on the CI deck's medium", () => {
       expect(log).toMatch(/livedeck: deb: clock \d+ s past dom0's at the restore/);
       // found by zstd's frame checksum while restoring (paused: the corrupt guest never ran)
       expect(log).toContain(
-        "livedeck: micro1: cold boot: state file /run/medium/livedeck/states/GenuineIntel/micro1.zst is corrupt (zstd: ",
+        `livedeck: micro1: cold boot: state file /run/medium${set}/micro1.zst is corrupt (zstd: `,
       );
     },
     90 * MINUTE,
