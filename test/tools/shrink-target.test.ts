@@ -11,8 +11,8 @@ import { scratch } from "../helpers/scratch.ts";
  * READY-time memory line guest-up printed for that guest.
  */
 const SCRIPT = join(ROOT, "initrd-skel/dom0/usr/lib/livedeck/shrink-target");
-const UP = (name: string, free: number) =>
-  `livedeck: guest ${name} up at 21.47 s, MemTotal: 113 MiB MemFree: ${free} MiB MemAvailable: ${free + 30} MiB \r\n`;
+const UP = (name: string, avail: number, free = 20) =>
+  `livedeck: guest ${name} up at 21.47 s, MemTotal: 113 MiB MemFree: ${free} MiB MemAvailable: ${avail} MiB \r\n`;
 const newDir = scratch("livedeck-shrink-target-");
 
 async function target(log: string, mib: number, env: Record<string, string> = {}) {
@@ -23,30 +23,30 @@ async function target(log: string, mib: number, env: Record<string, string> = {}
 }
 
 describe("shrink-target", () => {
-  it("gives back what the guest had free at its last READY line, less the 16 MiB margin", async () => {
-    const log = `Linux version 6.1\r\n${UP("deb", 40)}LIVEDECK-GUEST-READY deb\r\n${UP("deb", 70)}${UP("debx", 5)}`;
-    expect(await target(log, 128)).toEqual({ ok: true, out: "74 70" });
+  it("gives back what the guest had available at its last READY line, less the 32 MiB margin", async () => {
+    const log = `Linux version 6.1\r\n${UP("deb", 40)}LIVEDECK-GUEST-READY deb\r\n${UP("deb", 90, 21)}${UP("debx", 5)}`;
+    expect(await target(log, 128)).toEqual({ ok: true, out: "70 90 21" });
   });
 
   it("takes its margin from LIVEDECK_SHRINK_MARGIN_MIB", async () => {
-    expect(await target(UP("deb", 70), 128, { LIVEDECK_SHRINK_MARGIN_MIB: "32" })).toEqual({
+    expect(await target(UP("deb", 90), 128, { LIVEDECK_SHRINK_MARGIN_MIB: "16" })).toEqual({
       ok: true,
-      out: "90 70",
+      out: "54 90 20",
     });
   });
 
-  it("refuses, saying why, when the guest had no more free than the margin", async () => {
-    expect(await target(UP("deb", 16), 128)).toEqual({
+  it("refuses, saying why, when the guest had no more available than the margin", async () => {
+    expect(await target(UP("deb", 32), 128)).toEqual({
       ok: false,
-      out: "16 MiB free at ready, margin 16 MiB",
+      out: "32 MiB available at ready, margin 32 MiB",
     });
   });
 
-  it("refuses when the log has no READY-time line with MemFree (a guest-up from before it, another guest's)", async () => {
+  it("refuses when the log has no READY-time line with MemFree and MemAvailable (older guest-up, another guest's)", async () => {
     const old = "livedeck: guest deb up at 21.47 s, MemTotal: 113 MiB MemAvailable: 80 MiB \r\n";
     expect(await target(old + UP("debx", 70), 128)).toEqual({
       ok: false,
-      out: "no MemFree on its console at ready",
+      out: "no MemFree and MemAvailable on its console at ready",
     });
   });
 });
