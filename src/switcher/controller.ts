@@ -2,6 +2,7 @@ import type { Broker } from "../dom0/broker/broker.ts";
 import { printableLog } from "../dom0/console-log.ts";
 import { saveGuest } from "../dom0/guest-save.ts";
 import { startGuest } from "../dom0/guest-start.ts";
+import { runOk } from "../dom0/run.ts";
 import { Xenstore } from "../dom0/xenstore.ts";
 import { Xl } from "../dom0/xl.ts";
 import { runAction, type ActionContext } from "./actions.ts";
@@ -16,7 +17,7 @@ import {
 } from "./install-dialog.ts";
 import { confirmDestroy, handleKey, INITIAL_UI, type Effect, type UiState } from "./keys.ts";
 import { rows, type Activity, type OpKind, type World } from "./model.ts";
-import { EMPTY_WORLD, Poller, type Dom0Io, type PollConfig } from "./poll.ts";
+import { EMPTY_WORLD, Poller, SUPERVISOR_DIR, type Dom0Io, type PollConfig } from "./poll.ts";
 import { Refresher } from "./refresh.ts";
 import type { TerminalRun, View } from "./view.ts";
 
@@ -227,6 +228,8 @@ export class Controller {
         return view.log(`cancelling ${effect.name}…`);
       case "view-log":
         return this.viewLog(effect.name);
+      case "jump":
+        return this.jump(effect.name);
       case "attach":
         return this.attach(effect.name);
       case "view-desktop":
@@ -238,6 +241,16 @@ export class Controller {
         if (!effect.force && this.askMemory(effect)) return;
     }
     await runAction(effect, this.actionContext());
+  }
+
+  /** Asks dom0's supervisor (guests-up) to start a queued guest next: its `jump` file. */
+  private async jump(name: string): Promise<void> {
+    try {
+      await runOk(this.o.io.run, ["touch", `${SUPERVISOR_DIR}/${name}/jump`]);
+      this.o.view.log(`${name}: starts next, ahead of the guests still queued`);
+    } catch (e) {
+      this.o.view.log(`error: cannot move ${name} up the queue: ${(e as Error).message}`);
+    }
   }
 
   /**

@@ -14,6 +14,8 @@ export type Effect =
   /** A graphical guest's desktop full-screen on the PC's display (dom0's vnc-view). */
   | { kind: "view-desktop"; name: string }
   | { kind: "cancel"; name: string }
+  /** Start this queued guest before the others waiting (guests-up reads its jump file). */
+  | { kind: "jump"; name: string }
   | { kind: "shell" }
   | { kind: "quit" }
   /** Nothing to run: tell the person why (log pane). */
@@ -63,10 +65,13 @@ function onConfirm(ui: UiState, confirm: Confirm, key: string): KeyResult {
 
 function onRow(ui: UiState, row: Row, key: string, ctx: KeyContext): KeyResult {
   const { name, state } = row;
-  const up = state === "running" || state === "paused" || state === "starting";
+  const up = ["running", "paused", "starting", "post-restore", "booting"].includes(state);
   switch (key) {
     case "enter":
     case "linefeed":
+      // A guest waiting its turn at boot: the supervisor starts it next (its jump file).
+      if (row.id === null && (state === "queued" || state === "waiting"))
+        return { ui, effect: { kind: "jump", name } };
       // A crashed guest kept by on_crash=preserve still has its console: worth reading.
       if (row.id === null) return say(ui, `${name} is ${state}: press s to start it`);
       return { ui, effect: { kind: "attach", name } };

@@ -16,6 +16,15 @@ export interface World {
   desktops?: Desktops;
   /** Deck guests saved at run time (guest-save), by name: s restores them. */
   saved?: ReadonlyMap<string, SaveWhere>;
+  /** Deck guests dom0's supervisor is still bringing up (guests-up), by name. */
+  comingUp?: ReadonlyMap<string, ComingUp>;
+}
+
+/** Where a guest the supervisor brings up is: its `state` file and, while it streams, the share. */
+export interface ComingUp {
+  phase: "queued" | "waiting-memory" | "restoring" | "post-restore" | "booting";
+  /** restoring: the share of its state file read so far, 0..1 */
+  share?: number;
 }
 
 /** This boot's VNC password and, per guest, where other machines reach its desktop. */
@@ -47,7 +56,10 @@ export interface Activity {
 }
 
 export type GuestState =
-  "running" | "paused" | "starting" | "stopping" | "saving" | "stopped" | "saved" | "failed";
+  | "running" | "paused" | "starting" | "stopping" | "saving" | "stopped" | "saved" | "failed"
+  // on its way up at boot (guests-up): waiting its turn or for memory, its state streaming in,
+  // restored and running its post-restore, booting cold
+  | "queued" | "waiting" | "restoring" | "post-restore" | "booting"; // prettier-ignore
 
 export interface Row {
   name: string;
@@ -67,6 +79,8 @@ export interface Row {
   graphical: boolean;
   /** Where its run-time save is (state "saved"). */
   saved?: SaveWhere | null;
+  /** restoring: the share of its state streamed in, 0..1 */
+  share?: number;
 }
 
 const OP_STATE: Record<OpKind, GuestState> = {
@@ -112,6 +126,8 @@ export function rows(world: World, activity: Activity, nowMs: number): Row[] {
     const op = activity.ops.get(name);
     const saved = d ? null : (world.saved?.get(name) ?? null);
     let state: GuestState = d ? domainState(d, x) : saved ? "saved" : "stopped";
+    const up = world.comingUp?.get(name);
+    if (!op && up) state = comingUpState(up, state, d !== undefined);
     if (op) state = OP_STATE[op.kind];
     else if (
       !saved &&
@@ -133,8 +149,35 @@ export function rows(world: World, activity: Activity, nowMs: number): Row[] {
       vnc: x?.vnc ?? (g?.graphical ? desktopAddress(world.desktops, name, x?.ip ?? g.ip) : null),
       graphical: g?.graphical ?? false,
       saved,
+      ...(state === "restoring" && up?.share !== undefined ? { share: up.share } : {}),
     };
   });
+}
+
+/**
+ * A guest's row while the supervisor brings it up: its phase, as long as Xen does not show it
+ * further along (a ready guest is running; a domain that went away is its own story).
+ */
+function comingUpState(up: ComingUp, fromXen: GuestState, hasDomain: boolean): GuestState {
+  switch (up.phase) {
+    case "queued":
+      return hasDomain ? fromXen : "queued";
+    case "waiting-memory":
+      return hasDomain ? fromXen : "waiting";
+    case "restoring":
+      return "restoring";
+    case "post-restore":
+      return hasDomain && fromXen !== "running" ? "post-restore" : fromXen;
+    case "booting":
+      return hasDomain && fromXen === "starting" ? "booting" : fromXen;
+  }
+}
+
+/** The state column: "restore 42%" (restoring, the share streamed in), "saved ram", else the state. */
+export function stateText(r: Row): string {
+  if (r.state === "saved" && r.saved) return `saved ${r.saved}`;
+  if (r.state === "restoring" && r.share !== undefined) return `restore ${Math.floor(r.share * 100)}%`;
+  return r.state;
 }
 
 /** Where a graphical guest's desktop is: dom0's outside network when served there, else the guest's own. */
@@ -159,12 +202,12 @@ export function parseDesktopList(text: string): Map<string, { url: string; vnc: 
 /** Column layout: fits 80 columns with the name column growing on wider screens. */
 const COLUMNS = [
   { title: "NAME", width: 12 },
-  { title: "FLAVOUR", width: 9 },
-  { title: "STATE", width: 10 }, // "saved disk"
+  { title: "FLAVOUR", width: 8 },
+  { title: "STATE", width: 12 }, // "post-restore", "restore 42%"
   { title: "MEM", width: 6, right: true },
   { title: "CPU", width: 3, right: true },
   { title: "UPTIME", width: 7, right: true },
-  { title: "IP", width: 15 },
+  { title: "IP", width: 14 }, // 172.20.216.100
   { title: "BOOT", width: 8 },
 ] as const;
 
@@ -196,7 +239,7 @@ export function tableLine(r: Row, width: number): string {
     [
       r.name,
       r.flavour,
-      r.state === "saved" && r.saved ? `saved ${r.saved}` : r.state,
+      stateText(r),
       r.memMiB === null ? "-" : `${r.memMiB}M`,
       r.vcpus === null ? "-" : String(r.vcpus),
       r.uptime,

@@ -7,7 +7,29 @@ import { Xenstore, xsMap } from "../dom0/xenstore.ts";
 import { livedeckWords } from "../dom0/xl-list-long.ts";
 import { Xl } from "../dom0/xl.ts";
 import type { XlDomain } from "../dom0/xl-parse.ts";
-import { parseDesktopList, type Desktops, type DomainExtra, type Origin, type World } from "./model.ts";
+import {
+  parseDesktopList,
+  type ComingUp,
+  type Desktops,
+  type DomainExtra,
+  type Origin,
+  type World,
+} from "./model.ts";
+
+const PHASES: readonly string[] = ["queued", "waiting-memory", "restoring", "post-restore", "booting"];
+const isComingUp = (s: string | undefined): s is ComingUp["phase"] => s !== undefined && PHASES.includes(s);
+
+/** The share (0..1) of a state streamed in, from guest-start's `restore` file and zstd's /proc/PID/io. */
+export async function restoreShare(
+  restore: string | null,
+  procIo: (pid: number) => Promise<string | null>,
+): Promise<number | undefined> {
+  const m = /^(\d+) (\d+) /.exec(restore ?? "");
+  if (!m || Number(m[2]) <= 0) return undefined;
+  const io = await procIo(Number(m[1]));
+  const rchar = /^rchar: (\d+)$/m.exec(io ?? "");
+  return rchar ? Math.min(1, Number(rchar[1]) / Number(m[2])) : undefined;
+}
 
 /** What the switcher reads in dom0; demo mode and tests pass recorded answers. */
 export interface Dom0Io {
@@ -129,6 +151,7 @@ export class Poller {
       }
     }
     const bootFailures = await this.bootFailures(domains);
+    const comingUp = await this.comingUp();
     const saved = await this.saved(domains);
     const hv = info
       ? { totalMiB: info.totalMemoryMiB, freeMiB: info.freeMemoryMiB, xenVersion: info.xenVersion }
@@ -144,6 +167,7 @@ export class Poller {
         dom0,
         desktops: desktops ?? prev.desktops,
         saved,
+        comingUp,
       },
       errors,
     };
@@ -199,6 +223,31 @@ export class Poller {
         this.io.readTail(`${SUPERVISOR_DIR}/${g.name}/${f}`, 4096).catch(() => null);
       if ((await read("state"))?.trim() !== "failed") continue;
       out.set(g.name, (await read("reason"))?.trim() || "failed at boot");
+    }
+    return out;
+  }
+
+  /**
+   * Deck guests the supervisor is still bringing up (their `state` file), and for one restoring,
+   * the share of its state file zstd has read: `restore` says "PID BYTES PATH", and zstd reads
+   * nothing else, so /proc/PID/io's rchar over BYTES is that share.
+   */
+  private async comingUp(): Promise<Map<string, ComingUp>> {
+    const out = new Map<string, ComingUp>();
+    for (const g of this.medium ?? []) {
+      const read = (f: string) =>
+        this.io.readTail(`${SUPERVISOR_DIR}/${g.name}/${f}`, 4096).catch(() => null);
+      const phase = (await read("state"))?.trim();
+      if (!isComingUp(phase)) continue;
+      const up: ComingUp = { phase };
+      if (phase === "restoring") {
+        const share = restoreShare(await read("restore"), (pid) =>
+          this.io.readTail(`/proc/${pid}/io`, 4096).catch(() => null),
+        );
+        const s = await share;
+        if (s !== undefined) up.share = s;
+      }
+      out.set(g.name, up);
     }
     return out;
   }

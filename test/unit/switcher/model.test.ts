@@ -100,10 +100,10 @@ describe("formatting", () => {
       for (const row of r) expect(tableLine(row, w)).toHaveLength(w);
     }
     expect(tableHeader(80)).toBe(
-      " NAME          FLAVOUR   STATE         MEM CPU  UPTIME IP              BOOT     ",
+      " NAME          FLAVOUR  STATE           MEM CPU  UPTIME IP             BOOT     ",
     );
     expect(tableLine(r[0]!, 80)).toBe(
-      " tiny          micro     running       96M   1   5m01s 172.20.216.10   cold     ",
+      " tiny          micro    running         96M   1   5m01s 172.20.216.10  cold     ",
     );
     expect(tableHeader(100).indexOf("FLAVOUR")).toBeGreaterThan(tableHeader(80).indexOf("FLAVOUR"));
   });
