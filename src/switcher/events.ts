@@ -17,6 +17,12 @@ export function eventsPath(explicit: string | undefined, exists = existsSync): s
  * Writes one marker line. Non-blocking, like initrd-skel's `marker` (which runs under `timeout 2`):
  * a serial port without carrier must not hang the switcher. Returns why it failed, or null.
  */
+/**
+ * The switcher has drawn its first frame: dom0's guests-up holds the guests back until it exists
+ * (or a while), so the person sees the list before the guests compete with Node's start-up.
+ */
+export const DRAWN_FILE = "/run/livedeck/switcher-drawn";
+
 export function emitMarker(path: string | null, line: string): string | null {
   if (!path) return null;
   try {

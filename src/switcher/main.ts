@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Broker } from "../dom0/broker/broker.ts";
@@ -10,7 +10,7 @@ import { Xenstore } from "../dom0/xenstore.ts";
 import { CONSOLE_LOG_DIR, findXenconsole, Xl } from "../dom0/xl.ts";
 import { Controller } from "./controller.ts";
 import { demoConsoleArgv, demoSetup } from "./demo.ts";
-import { emitMarker, eventsPath, READY_MARKER } from "./events.ts";
+import { DRAWN_FILE, emitMarker, eventsPath, READY_MARKER } from "./events.ts";
 import type { Dom0Io } from "./poll.ts";
 import { createScreen } from "./screen.ts";
 import { CRASH_LOG, supervise } from "./supervise.ts";
@@ -152,12 +152,22 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     await controller.start();
     const err = emitMarker(o.events, READY_MARKER);
     if (err) ui.view.log(`warning: ${err}`);
+    if (!demo) tellDrawn();
     if (!demo) normalPriority();
     await controller.done;
   } finally {
     stopRequests?.();
     controller.stop();
     ui.destroy();
+  }
+}
+
+/** Tells dom0's guests-up that the list is on the screen (DRAWN_FILE). */
+function tellDrawn(): void {
+  try {
+    writeFileSync(DRAWN_FILE, `${Date.now()}\n`);
+  } catch {
+    // Not dom0 (a test run on the host): nobody waits for it.
   }
 }
 
