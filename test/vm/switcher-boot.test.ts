@@ -2,7 +2,7 @@ import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { startBoot } from "../../src/qemu/session.ts";
+import { startToDom0 } from "../../src/qemu/stall.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { exec } from "../../src/tools/exec.ts";
 import { buildCiIso } from "../helpers/ci-iso.ts";
@@ -41,17 +41,19 @@ describe("the CI deck's medium boots into the console switcher", () => {
       const t = new SerialTerm();
       await t.start();
       let initAt = 0;
-      const s = await startBoot({
-        iso,
-        disks: [saveDisk],
-        onConsoleData: (c) => t.feed(c),
-        onLine: (source, text) => {
-          if (source === "console" && /livedeck: init started at/.test(text)) initAt ||= Date.now();
+      const { session: s, dom0 } = await startToDom0(
+        {
+          iso,
+          disks: [saveDisk],
+          onConsoleData: (c) => t.feed(c),
+          onLine: (source, text) => {
+            if (source === "console" && /livedeck: init started at/.test(text)) initAt ||= Date.now();
+          },
         },
-      });
+        4 * MINUTE,
+      );
       const figures: string[] = [];
       try {
-        const dom0 = await s.expect("LIVEDECK-DOM0-READY", 4 * MINUTE);
         const ready = await waitMarker(
           s,
           (m) => m.marker.kind === "switcher-ready",
@@ -64,8 +66,17 @@ describe("the CI deck's medium boots into the console switcher", () => {
           `boot to switcher ${ready.seconds.toFixed(1)} s after QEMU start (dom0 ready ${dom0.seconds.toFixed(1)} s); ` +
             `init start → SWITCHER-READY ${((readyAt - initAt) / 1000).toFixed(1)} s`,
         );
+        // The switcher comes first: drawn before any guest is up, the guest's row saying where it is
+        expect(s.expecter.markers.some((m) => m.marker.kind === "guest-ready")).toBe(false);
+        figures.push(`dom0 ready → switcher drawn ${(ready.seconds - dom0.seconds).toFixed(1)} s`);
         let screen = await t.waitFor(listShown, "micro1, micro2 and deb in the list", 2 * MINUTE);
         expect(screen).toMatch(/livedeck {2}dom0 \d+\/\d+M free {2}Xen 4\.17/);
+        const early = await t.waitFor(
+          (sc) => / (queued|booting) /.test(rowOf(sc, "micro1") ?? ""),
+          "micro1 queued or booting",
+          2 * MINUTE,
+        );
+        expect(rowOf(early, "micro1")).toMatch(/ (queued|booting) /);
 
         // micro1 up and reported ready by dom0's supervisor (BOOT column "cold", from xenstore).
         await t.waitFor(
