@@ -29,26 +29,23 @@ if [ "$scenario" = halt ]; then halt; fi
 sleep 60
 `;
 
-/** A medium that stalls as a TCG dom0 boot sometimes does: Xen's last words, then silence. */
-export const STALLING_GRUB_CFG = `
+/** The first serial port as GRUB's terminal, then what `body` says. */
+const onSerial = (body: string) => `
 serial --unit=0 --speed=115200
 terminal_input serial_com0
 terminal_output serial_com0
-echo "(XEN) *** Serial input to DOM0 (type 'CTRL-a' three times to switch input)"
-echo "(XEN) Freed 620kB init memory"
-echo "about to get started..."
+${body}
 sleep 600
 `;
 
+/** A medium that stalls as a TCG dom0 boot sometimes does: Xen's last words, then silence. */
+export const STALLING_GRUB_CFG = onSerial(`echo "(XEN) *** Serial input to DOM0 (type 'CTRL-a' three times to switch input)"
+echo "(XEN) Freed 620kB init memory"
+echo "about to get started..."`);
+
 /** A medium whose kernel panics before dom0 is ready: a defect, never booted again. */
-export const PANICKING_GRUB_CFG = `
-serial --unit=0 --speed=115200
-terminal_input serial_com0
-terminal_output serial_com0
-echo "Kernel panic - not syncing: VFS: Unable to mount root fs"
-echo "panic detail line"
-sleep 600
-`;
+export const PANICKING_GRUB_CFG = onSerial(`echo "Kernel panic - not syncing: VFS: Unable to mount root fs"
+echo "panic detail line"`);
 
 /**
  * Builds the scratch ISO (grub-mkrescue, ~1.5 s) in `dir` (default: a new temp dir) with `cfg` as
