@@ -14,7 +14,7 @@ import {
 } from "../formats/state-meta.ts";
 import { defineStage } from "../pipeline/stage.ts";
 import { BootFailed } from "../qemu/errors.ts";
-import { startBoot } from "../qemu/session.ts";
+import { startToDom0 } from "../qemu/stall.ts";
 import { DOM0_MEDIUM, GUESTS_ROOT } from "./guests-medium.ts";
 import { GUESTS_TREE, ISO_FILE } from "./iso.ts";
 
@@ -35,8 +35,8 @@ export type PrimeOptions = z.infer<typeof PrimeOptions>;
 /**
  * dom0 comes up in well under a minute in the prime VM, minutes on a busy host; once in dozens of
  * TCG boots its kernel stayed silent after Xen's "about to get started..." (a CI rehearsal's prime
- * hung there for good). Such a boot is abandoned after DOM0_READY_S and the medium booted again,
- * instead of waiting out the whole prime timeout.
+ * hung there for good). Such a boot is abandoned after DOM0_READY_S and the medium booted again
+ * (src/qemu/stall.ts, the harness's one retry), instead of waiting out the whole prime timeout.
  */
 const DOM0_READY_S = 600;
 const DOM0_ATTEMPTS = 2;
@@ -80,45 +80,44 @@ export default defineStage({
     const scratch = join(work, "scratch.raw");
 
     const t0 = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      // a fresh scratch disk for each boot: only the request header, the rest sparse
-      await writeFile(scratch, `${PRIME_REQUEST}\n`);
-      const fh = await open(scratch, "r+");
-      await fh.truncate(scratchBytes(guests.map((g) => g.memoryMiB)));
-      await fh.close();
-      const s = await startBoot({
+    const { session: s } = await startToDom0(
+      {
         iso: join(ctx.input("iso"), ISO_FILE),
         cpu: o.cpu,
         disks: [scratch],
-        logDir: join(ctx.out, attempt === 1 ? "boot" : `boot-${attempt}`),
+        logDir: join(ctx.out, "boot"),
         net: false,
-      });
-      ctx.log(`booting the medium on -cpu ${o.cpu} (logs in ${s.logs.console})`);
-      try {
-        try {
-          await s.expect("LIVEDECK-DOM0-READY", DOM0_READY_S * 1000);
-        } catch (e) {
-          if (attempt >= DOM0_ATTEMPTS) throw e;
-          ctx.log(`dom0 not up on -cpu ${o.cpu}: ${(e as Error).message.split("\n")[0]}; booting again`);
-          continue; // after the finally below stops this QEMU
-        }
-        const end = await s.expect(/^LIVEDECK-PRIME-(DONE|FAILED)/, o.timeoutS * 1000);
-        if (end.text !== "LIVEDECK-PRIME-DONE") {
-          const tail = (await readFile(s.logs.console, "utf8")).replaceAll("\r", "").split("\n").slice(-40);
-          throw new BootFailed(
-            "guest-failed",
-            "LIVEDECK-PRIME-DONE",
-            tail,
-            end.seconds,
-            `prime on -cpu ${o.cpu}: ${end.text}`,
-          );
-        }
-        // no need to wait for the power-off: dom0 synced the disk before DONE, and what QEMU wrote
-        // is in the host's file whatever becomes of QEMU
-        break;
-      } finally {
-        await s.stop();
+      },
+      DOM0_READY_S * 1000,
+      {
+        attempts: DOM0_ATTEMPTS,
+        // a fresh scratch disk for each boot: only the request header, the rest sparse
+        fresh: async () => {
+          await writeFile(scratch, `${PRIME_REQUEST}\n`);
+          const fh = await open(scratch, "r+");
+          await fh.truncate(scratchBytes(guests.map((g) => g.memoryMiB)));
+          await fh.close();
+        },
+        onRetry: (r) => ctx.log(`dom0 not up on -cpu ${o.cpu}: ${r.detail}; booting again`),
+      },
+    );
+    ctx.log(`booting the medium on -cpu ${o.cpu} (logs in ${s.logs.console})`);
+    try {
+      const end = await s.expect(/^LIVEDECK-PRIME-(DONE|FAILED)/, o.timeoutS * 1000);
+      if (end.text !== "LIVEDECK-PRIME-DONE") {
+        const tail = (await readFile(s.logs.console, "utf8")).replaceAll("\r", "").split("\n").slice(-40);
+        throw new BootFailed(
+          "guest-failed",
+          "LIVEDECK-PRIME-DONE",
+          tail,
+          end.seconds,
+          `prime on -cpu ${o.cpu}: ${end.text}`,
+        );
       }
+      // no need to wait for the power-off: dom0 synced the disk before DONE, and what QEMU wrote
+      // is in the host's file whatever becomes of QEMU
+    } finally {
+      await s.stop();
     }
     const bootSeconds = (Date.now() - t0) / 1000;
 
