@@ -102,6 +102,12 @@ export class Controller {
    * Drawn at once (the first `xl list -l` can wait seconds for a guest being created), then the
    * first refresh, then the timers: the backstop poll and a 1 s redraw for uptimes and progress.
    */
+  /** The first frame: the deck's rows and where each guest is, before any xl call (Poller.quick). */
+  async drawFirst(): Promise<void> {
+    this.world = await this.poller.quick(this.world);
+    this.draw();
+  }
+
   async start(): Promise<void> {
     this.draw();
     await this.refresh(true);

@@ -149,10 +149,13 @@ export async function runSwitcher(o: SwitcherOptions): Promise<void> {
     ui.view.log(
       `terminal ${ui.terminfo()}, ${demo ? "DEMO: recorded fixtures, no Xen" : `medium ${o.mediumDir}`}`,
     );
-    await controller.start();
+    // READY means the first frame is on the screen (the deck's rows, from the medium and the
+    // supervisor's files); the first xl poll comes after it, still at the priority started with
+    await controller.drawFirst();
     const err = emitMarker(o.events, READY_MARKER);
     if (err) ui.view.log(`warning: ${err}`);
     if (!demo) tellDrawn();
+    await controller.start();
     if (!demo) normalPriority();
     await controller.done;
   } finally {

@@ -105,6 +105,16 @@ export class Poller {
     this.lastInfoMs = -Infinity;
   }
 
+  /**
+   * The first frame's world, without xl or xenstore (seconds each under TCG): the deck from the
+   * medium and the supervisor's files, so the switcher is drawn before its first slow poll.
+   * (From the swfirst branch.)
+   */
+  async quick(prev: World): Promise<World> {
+    this.medium ??= await readMediumGuests(this.config.mediumDir).catch(() => null);
+    return { ...prev, medium: this.medium ?? [], comingUp: await this.comingUp() };
+  }
+
   /** Returns the new world and the messages of what failed (the previous values are kept). */
   async collect(prev: World): Promise<{ world: World; errors: string[] }> {
     const errors: string[] = [];

@@ -13,6 +13,8 @@ async function setup(
     breakRun?: (argv: readonly string[]) => boolean;
     /** Extra time a command takes (a slow `xl list` under TCG). */
     slowRun?: (argv: readonly string[]) => number;
+    /** Leave the first refresh to the test. */
+    fresh?: boolean;
   } = {},
 ) {
   const seen: string[][] = [];
@@ -39,7 +41,7 @@ async function setup(
     viewArgv: demoConsoleArgv,
     shellArgv: ["/bin/sh", "-l"],
   });
-  await c.refresh(true);
+  if (!o.fresh) await c.refresh(true);
   return { c, view, io, seen };
 }
 
@@ -48,6 +50,14 @@ describe("controller on the demo stand-in", () => {
     const { view } = await setup();
     expect(view.last.header).toMatch(/^ DEMO livedeck  dom0 1153\/1391M free  Xen 4.17.7 \d+\/3071M free/);
     expect(["tiny", "deb", "t80"].map((n) => view.state(n))).toEqual(["running", "stopped", "failed"]);
+  });
+
+  it("the first frame lists the deck before any xl call, however slow xl is (from the swfirst branch)", async () => {
+    const { c, view, seen } = await setup({ fresh: true, slowRun: () => 5_000 });
+    await c.drawFirst();
+    expect(seen).toEqual([]);
+    expect(["tiny", "deb", "t80"].map((n) => view.state(n))).toEqual(["stopped", "stopped", "stopped"]);
+    c.stop();
   });
 
   it("p pauses and p resumes the selected guest", async () => {
