@@ -21,6 +21,7 @@ interface BootFlags {
   json?: boolean;
   log?: string;
   append?: string;
+  entry?: string;
   retryStall?: boolean;
 }
 
@@ -82,6 +83,7 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
     ...(f.cpu ? { cpu: f.cpu } : {}),
     logDir: f.log,
     append: f.append,
+    ...(f.entry ? { entry: f.entry } : {}),
     ...(f.retryStall ? { retryStall: true } : {}),
   };
 }
@@ -174,6 +176,10 @@ export function registerBoot(program: Command): Command {
     .option(
       "--append <args>",
       'boot parameters added to every dom0 kernel line, on a copy of the medium (e.g. "livedeck.toram livedeck.nossh")',
+    )
+    .option(
+      "--entry <id>",
+      "boot this menu entry instead of the default (verbose, rescue, serial, memtest; the ids of the menu's entries), on a copy of the medium",
     )
     .option(
       "--retry-stall",

@@ -34,6 +34,8 @@ describe("boot flags", () => {
       "livedeck.toram livedeck.nossh",
       "--cpu",
       "Nehalem",
+      "--entry",
+      "verbose",
     ]);
     expect(bootOptions("x.iso", opts.opts() as never)).toEqual({
       iso: "x.iso",
@@ -47,6 +49,7 @@ describe("boot flags", () => {
       cpu: "Nehalem",
       logDir: "/l",
       append: "livedeck.toram livedeck.nossh",
+      entry: "verbose",
     });
   });
 
