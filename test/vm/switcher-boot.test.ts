@@ -69,8 +69,15 @@ describe("the CI deck's medium boots into the console switcher", () => {
         // The switcher comes first: drawn before any guest is up, the guest's row saying where it is
         expect(s.expecter.markers.some((m) => m.marker.kind === "guest-ready")).toBe(false);
         figures.push(`dom0 ready → switcher drawn ${(ready.seconds - dom0.seconds).toFixed(1)} s`);
-        let screen = await t.waitFor(listShown, "micro1, micro2 and deb in the list", 2 * MINUTE);
-        expect(screen).toMatch(/livedeck {2}dom0 \d+\/\d+M free {2}Xen 4\.17/);
+        await t.waitFor(listShown, "micro1, micro2 and deb in the list", 2 * MINUTE);
+        // the first frame is drawn before the first xl poll ("dom0 ?  Xen ?"): the header follows
+        const header = /livedeck {2}dom0 \d+\/\d+M free {2}Xen 4\.17/;
+        let screen = await t.waitFor(
+          (sc) => header.test(sc),
+          "dom0's and Xen's memory in the header",
+          2 * MINUTE,
+        );
+        expect(screen).toMatch(header);
         const early = await t.waitFor(
           (sc) => / (queued|booting) /.test(rowOf(sc, "micro1") ?? ""),
           "micro1 queued or booting",
