@@ -31,6 +31,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     );
     for (const line of retried) console.log(`  ${line}`);
     console.log(`test run: at the end, ${await free(root)}`);
+    // LIVEDECK_KEEP_TEST_TMP=1: keep the boots' logs to read after a failure
+    if (process.env.LIVEDECK_KEEP_TEST_TMP) return console.log(`test run: kept ${root}`);
     // --one-file-system: a mount a killed test left behind is not descended into
     await execa("rm", ["-rf", "--one-file-system", root], { reject: false });
   };

@@ -23,22 +23,22 @@ async function target(log: string, mib: number, env: Record<string, string> = {}
 }
 
 describe("shrink-target", () => {
-  it("gives back what the guest had available at its last READY line, less the 8 MiB margin", async () => {
+  it("gives back what the guest had available at its last READY line, less the 16 MiB margin", async () => {
     const log = `Linux version 6.1\r\n${UP("deb", 40)}LIVEDECK-GUEST-READY deb\r\n${UP("deb", 90, 21)}${UP("debx", 5)}`;
-    expect(await target(log, 128)).toEqual({ ok: true, out: "46 90 21" });
+    expect(await target(log, 128)).toEqual({ ok: true, out: "54 90 21" });
   });
 
   it("takes its margin from LIVEDECK_SHRINK_MARGIN_MIB", async () => {
-    expect(await target(UP("deb", 90), 128, { LIVEDECK_SHRINK_MARGIN_MIB: "16" })).toEqual({
+    expect(await target(UP("deb", 90), 128, { LIVEDECK_SHRINK_MARGIN_MIB: "24" })).toEqual({
       ok: true,
-      out: "54 90 20",
+      out: "62 90 20",
     });
   });
 
   it("refuses, saying why, when the guest had no more available than the margin", async () => {
-    expect(await target(UP("deb", 8), 128)).toEqual({
+    expect(await target(UP("deb", 16), 128)).toEqual({
       ok: false,
-      out: "8 MiB available at ready, margin 8 MiB",
+      out: "16 MiB available at ready, margin 16 MiB",
     });
   });
 

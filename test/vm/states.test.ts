@@ -102,14 +102,20 @@ describe("saved states on the CI deck's medium", () => {
         `cpu ${model(vendor)}: the medium's ${CPU_VENDORS[vendor]} states were primed on it`,
       );
       const texts = out.markers.map((m) => m.text);
+      const log = (await readFile(out.logs.console, "utf8")).replaceAll("\r", "");
+      // the whole timeline in the message: a cold guest's LIVEDECK-GUEST-COLD says why, and what
+      // dom0 said of each guest's start
+      const timeline = [
+        ...texts.filter((t) => /^LIVEDECK-GUEST-(READY|COLD|FAILED) /.test(t)),
+        ...log.split("\n").filter((l) => /^livedeck: (guest )?(micro1|deb)\b/.test(l)),
+      ].join("\n");
       for (const g of GUESTS)
-        expect(texts.find((t) => t.startsWith(`LIVEDECK-GUEST-READY ${g} `))).toMatch(
+        expect(texts.find((t) => t.startsWith(`LIVEDECK-GUEST-READY ${g} `)), timeline).toMatch(
           new RegExp(`^LIVEDECK-GUEST-READY ${g} restored \\d+\\.\\d$`),
         );
       expect(texts.at(-1)).toBe(
         "LIVEDECK-TEST PASS states: micro1=restored deb=restored fresh: micro1 urandom deb urandom+ssh",
       );
-      const log = (await readFile(out.logs.console, "utf8")).replaceAll("\r", "");
       expect(log).toMatch(/livedeck: micro1: clock \d+ s past dom0's at the restore/);
       expect(log).toMatch(/livedeck: deb: clock \d+ s past dom0's at the restore/);
       expect(log).not.toContain("cold boot:");
