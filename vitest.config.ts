@@ -6,6 +6,8 @@ export default defineConfig({
     // Tool and VM tests share 2 cores and a store: one file at a time.
     fileParallelism: false,
     globalSetup: ["test/setup/run-tmpdir.ts"],
+    // the default summary, then the ten slowest files (where CI's time goes)
+    reporters: ["default", "./test/setup/slowest-reporter.ts"],
     projects: [
       // unit → tools → vm: what breaks first is told first
       {

@@ -1,7 +1,8 @@
-import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { appendFile, cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { expect } from "vitest";
+import { BUILD_REPORT_ENV } from "../setup/time-report.ts";
 import { livedeck, ROOT } from "./cli.ts";
 
 /** The VM tier's store lives in the repo (gitignored): test files share it, a fresh clone starts empty. */
@@ -35,8 +36,28 @@ export async function buildCi(o: {
   const args = ["build", deck, "--store", TEST_STORE, "--out", join(dir, "out"), "--json"];
   if (o.append) args.push("--append", o.append);
   args.push("--format", ...o.formats);
+  const t0 = Date.now();
   const r = await livedeck(args);
   expect(r.exitCode, String(r.stderr)).toBe(0);
+  await recordBuild(o, Date.now() - t0);
   const result = JSON.parse(String(r.stdout)) as { outputs: { format: string; path: string }[] };
   return Object.fromEntries(result.outputs.map((x) => [x.format, x.path]));
+}
+
+/** One line of the run's build report (test/setup/time-report.ts): which variant, how long. */
+async function recordBuild(
+  o: { append?: string; edit?: unknown; files?: object; formats: string[] },
+  ms: number,
+) {
+  const report = process.env[BUILD_REPORT_ENV];
+  if (!report) return;
+  const test = expect.getState().testPath;
+  const what = [
+    o.append && `append ${o.append}`,
+    o.edit && "deck edited",
+    o.files && `files ${Object.keys(o.files).join(",")}`,
+    `formats ${o.formats.join(",")}`,
+  ].filter(Boolean);
+  const variant = `${test ? relative(ROOT, test) : "?"}: ${what.join("; ")}`;
+  await appendFile(report, `${JSON.stringify({ variant, ms })}\n`);
 }

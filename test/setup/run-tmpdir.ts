@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { formatStallReport, STALL_REPORT_ENV } from "../../src/qemu/stall.ts";
+import { BUILD_REPORT_ENV, formatBuilds } from "./time-report.ts";
 
 const GiB = 1024 ** 3;
 
@@ -23,6 +24,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   process.env.TMPDIR = root;
   const stalls = join(root, "stall-retries.jsonl");
   process.env[STALL_REPORT_ENV] = stalls;
+  const builds = join(root, "builds.jsonl");
+  process.env[BUILD_REPORT_ENV] = builds;
   console.log(`test run: temp files in ${root}; ${await free(root)}`);
   return async () => {
     const retried = formatStallReport(await readFile(stalls, "utf8").catch(() => ""));
@@ -30,6 +33,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       `test run: ${retried.length} boot${retried.length === 1 ? "" : "s"} retried (stalled before dom0 was ready)`,
     );
     for (const line of retried) console.log(`  ${line}`);
+    for (const line of formatBuilds(await readFile(builds, "utf8").catch(() => ""))) console.log(line);
     console.log(`test run: at the end, ${await free(root)}`);
     // LIVEDECK_KEEP_TEST_TMP=1: keep the boots' logs to read after a failure
     if (process.env.LIVEDECK_KEEP_TEST_TMP) return console.log(`test run: kept ${root}`);
