@@ -19,13 +19,16 @@ export async function buildCiIso(
   return (await buildCi({ ...o, formats: ["iso"] })).iso!;
 }
 
-/** As buildCiIso, for the given outputs (`build --format`): output name → its path in out/. */
-export async function buildCi(o: {
+/** A variant of the CI deck: see buildCiIso; `formats` are `build --format`'s outputs. */
+interface CiBuild {
   append?: string;
   edit?: (deck: string) => string;
   files?: Record<string, string>;
   formats: string[];
-}): Promise<Record<string, string>> {
+}
+
+/** As buildCiIso, for the given outputs (`build --format`): output name → its path in out/. */
+export async function buildCi(o: CiBuild): Promise<Record<string, string>> {
   const dir = await mkdtemp(join(tmpdir(), "livedeck-ci-deck-"));
   await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
   for (const [name, text] of Object.entries(o.files ?? {}))
@@ -45,10 +48,7 @@ export async function buildCi(o: {
 }
 
 /** One line of the run's build report (test/setup/time-report.ts): which variant, how long. */
-async function recordBuild(
-  o: { append?: string; edit?: unknown; files?: object; formats: string[] },
-  ms: number,
-) {
+async function recordBuild(o: CiBuild, ms: number) {
   const report = process.env[BUILD_REPORT_ENV];
   if (!report) return;
   const test = expect.getState().testPath;
