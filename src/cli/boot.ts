@@ -66,11 +66,6 @@ export function bootOptions(iso: string, f: BootFlags): BootOptions {
   const timeout = number("--timeout", f.timeout, "seconds per marker, e.g. --timeout 180");
   if (timeout <= 0) throw new UserError(`--timeout: ${timeout} s is not positive`, "e.g. --timeout 180");
   if (f.usb && f.pxe) throw new UserError("--usb and --pxe: a boot is from one medium", "give one of them");
-  if (f.append && f.pxe)
-    throw new UserError(
-      "--append with --pxe: only an ISO's menu is rewritten for a boot",
-      "build the PXE tree with `livedeck build --append ARGS --format pxe`",
-    );
   return {
     iso,
     uefi: f.uefi === true,
@@ -175,7 +170,7 @@ export function registerBoot(program: Command): Command {
     .option("--json", "print the result as JSON on stdout (everything else goes to stderr)")
     .option(
       "--append <args>",
-      'boot parameters added to every dom0 kernel line, on a copy of the medium (e.g. "livedeck.toram livedeck.nossh")',
+      'boot parameters added to every dom0 kernel line, on a copy of the ISO or of the PXE tree\'s menu (e.g. "livedeck.toram livedeck.nossh")',
     )
     .option(
       "--entry <id>",

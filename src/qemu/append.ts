@@ -3,6 +3,7 @@ import { chmod, copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promi
 import { join } from "node:path";
 import { UserError } from "../errors.ts";
 import { grubArgs, MenuVarsSchema } from "../formats/grub-menu.ts";
+import { NET_SUBDIR } from "../formats/pxe-tree.ts";
 import { exec } from "../tools/exec.ts";
 
 /**
@@ -73,6 +74,20 @@ export function replaceMenuArgv(copy: string, menu: string, uuid: string): strin
  * Writes `dir`/medium.iso: `iso` with ARGS appended to its dom0 kernel lines and, with `entry`,
  * that menu entry booted by default (`livedeck boot --entry verbose`).
  */
+/**
+ * A PXE tree booted with ARGS: a hard-linked copy of the tree (the server's files are never
+ * written) whose menu is a new file, so `boot --pxe DIR --append` works as it does on an ISO.
+ */
+export async function pxeTreeWithAppend(tree: string, args: string, dir: string): Promise<string> {
+  const out = join(dir, "pxe");
+  await exec(["cp", "-al", "--", tree, out], { stage: "boot" });
+  const menu = join(out, NET_SUBDIR, "grub.cfg");
+  const appended = appendToMenu(await readFile(menu, "utf8"), args);
+  await rm(menu); // a hard link to the server's file
+  await writeFile(menu, appended);
+  return out;
+}
+
 export async function mediumWithAppend(
   iso: string,
   args: string,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { requireTools } from "../tools/doctor.ts";
 import type { ToolName } from "../tools/registry.ts";
-import { checkAppend, mediumWithAppend } from "./append.ts";
+import { checkAppend, mediumWithAppend, pxeTreeWithAppend } from "./append.ts";
 import { OVMF_VARS, qemuArgv, type Accel, type GuestForward, type HostForward } from "./argv.ts";
 import {
   checkAccel,
@@ -109,8 +109,11 @@ export async function startBoot(o: SessionOptions): Promise<BootSession> {
   if (ovmfVars) await copyFile(OVMF_VARS, ovmfVars);
   const qmpSocket = o.qmp ? join(dir, "qmp.sock") : undefined;
   const argv = qemuArgv({
-    medium:
-      (o.append || o.entry) && !o.pxe
+    medium: o.pxe
+      ? o.append
+        ? await pxeTreeWithAppend(resolve(o.iso), o.append, dir)
+        : resolve(o.iso)
+      : o.append || o.entry
         ? await mediumWithAppend(resolve(o.iso), o.append ?? "", dir, o.entry)
         : resolve(o.iso),
     media: o.pxe ? "pxe" : o.usb ? "usb" : "cdrom",

@@ -1,7 +1,16 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DeckSchema } from "../../../src/deck/schema.ts";
 import { menuVars, renderMenu } from "../../../src/formats/grub-menu.ts";
-import { appendToMenu, pvdModified, replaceMenuArgv, selectEntry } from "../../../src/qemu/append.ts";
+import {
+  appendToMenu,
+  pvdModified,
+  pxeTreeWithAppend,
+  replaceMenuArgv,
+  selectEntry,
+} from "../../../src/qemu/append.ts";
 
 const cfg = renderMenu(menuVars(DeckSchema.parse({ name: "demo" }), { append: "livedeck.nossh" }));
 const kernelLines = (text: string) =>
@@ -68,5 +77,27 @@ describe("boot --entry", () => {
       }
     })();
     expect(e?.hint).toBe("its entries: demo, verbose, rescue, serial, memtest");
+  });
+
+  it("boots a PXE tree with the words on a hard-linked copy whose menu alone is new", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "livedeck-pxe-append-"));
+    try {
+      const tree = join(dir, "tree");
+      await mkdir(join(tree, "boot/grub"), { recursive: true });
+      await writeFile(join(tree, "boot/grub/grub.cfg"), cfg);
+      await writeFile(join(tree, "livedeck.sha256"), "sums\n");
+      const out = await pxeTreeWithAppend(tree, "livedeck.guest-timeout=900", dir);
+      expect(await readFile(join(out, "boot/grub/grub.cfg"), "utf8")).toBe(
+        appendToMenu(cfg, "livedeck.guest-timeout=900"),
+      );
+      expect(await readFile(join(tree, "boot/grub/grub.cfg"), "utf8")).toBe(cfg); // the server's menu
+      const [a, b] = await Promise.all([
+        stat(join(tree, "livedeck.sha256")),
+        stat(join(out, "livedeck.sha256")),
+      ]);
+      expect(b.ino).toBe(a.ino); // linked, not copied
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
