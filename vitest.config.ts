@@ -9,7 +9,7 @@ export default defineConfig({
     // the default summary, then the ten slowest files (where CI's time goes)
     reporters: ["default", "./test/setup/slowest-reporter.ts"],
     projects: [
-      // unit → tools → vm: what breaks first is told first
+      // unit → tools → build → vm: what breaks first is told first
       {
         test: {
           name: "unit",
@@ -28,10 +28,19 @@ export default defineConfig({
         },
       },
       {
+        // the build phase: each medium the vm tier boots, built once (test/helpers/ci-media.ts)
+        test: {
+          name: "build",
+          include: ["test/build/**/*.test.ts"],
+          sequence: { groupOrder: 2 },
+          testTimeout: 2_400_000,
+        },
+      },
+      {
         test: {
           name: "vm",
           include: ["test/vm/**/*.test.ts"],
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           // No test retry: an assertion is never run again. The one known hazard, a TCG boot on a
           // shared 2-core machine that stalls before dom0 is up, is booted again by the harness
           // (src/qemu/stall.ts) and listed at the end of the run (test/setup/run-tmpdir.ts).

@@ -9,25 +9,21 @@ import { livedeck, ROOT } from "./cli.ts";
 export const TEST_STORE = join(ROOT, ".store-test");
 
 /**
- * Builds the CI deck through the real CLI and returns the ISO's path. `edit` changes the deck text
- * (e.g. another default boot entry) in a private copy of flavours/; `files` adds files to that copy
- * (e.g. a flavour only one test uses), by name.
+ * A variant of the CI deck, built through the real CLI (the media the vm tier boots are named in
+ * ci-media.ts): `edit` changes the deck text in a private copy of flavours/, `files` adds files to
+ * that copy (e.g. a flavour only one test uses), by name; `formats` are `build --format`'s outputs;
+ * `append`, `build --append`'s boot words (a boot's own `append` costs no build).
  */
-export async function buildCiIso(
-  o: { append?: string; edit?: (deck: string) => string; files?: Record<string, string> } = {},
-): Promise<string> {
-  return (await buildCi({ ...o, formats: ["iso"] })).iso!;
-}
-
-/** A variant of the CI deck: see buildCiIso; `formats` are `build --format`'s outputs. */
-interface CiBuild {
+export interface CiBuild {
+  /** the medium's name in the run's build report */
+  name?: string;
   append?: string;
   edit?: (deck: string) => string;
   files?: Record<string, string>;
   formats: string[];
 }
 
-/** As buildCiIso, for the given outputs (`build --format`): output name → its path in out/. */
+/** Builds `o`: output name → its path in out/. */
 export async function buildCi(o: CiBuild): Promise<Record<string, string>> {
   const dir = await mkdtemp(join(tmpdir(), "livedeck-ci-deck-"));
   await cp(join(ROOT, "flavours"), join(dir, "flavours"), { recursive: true });
@@ -53,6 +49,7 @@ async function recordBuild(o: CiBuild, ms: number) {
   if (!report) return;
   const test = expect.getState().testPath;
   const what = [
+    o.name,
     o.append && `append ${o.append}`,
     o.edit && "deck edited",
     o.files && `files ${Object.keys(o.files).join(",")}`,

@@ -18,5 +18,5 @@ mkdir -p /etc/ssh/sshd_config.d
 echo "HostKey /etc/ssh/ssh_host_ed25519_key" >/etc/ssh/sshd_config.d/livedeck-ed25519.conf
 `;
 
-/** The files a deck's flavours directory needs for DEBSSH (buildCiIso's `files`). */
+/** The files a deck's flavours directory needs for DEBSSH (a CI medium's `files`, ci-media.ts). */
 export const DEBSSH_FILES = { "debssh.yaml": DEBSSH, "debssh.sh": DEBSSH_SCRIPT };

@@ -2,6 +2,9 @@ import { DEFAULT_STATE_CPUS } from "../../src/formats/state-meta.ts";
 import { withGuests, withoutAutostart, withStateCpus } from "./deck-edit.ts";
 
 /** The Intel baseline model: the desktop deck's one prime boot, and the boots that restore from it. */
+/** The desktop test's guests, in deck order: vnc-web serves desk N on ports 5900+N and 6080+N. */
+export const DESKS = ["desk1", "desk2"] as const;
+
 export const INTEL_CPU = DEFAULT_STATE_CPUS.find((c) => c.vendor === "intel")!;
 
 /**

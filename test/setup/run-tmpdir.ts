@@ -7,6 +7,9 @@ import { BUILD_REPORT_ENV, formatBuilds } from "./time-report.ts";
 
 const GiB = 1024 ** 3;
 
+/** Names the run's registry of built media (test/helpers/ci-media.ts), a JSON file in the temp root. */
+export const MEDIA_ENV = "LIVEDECK_TEST_MEDIA";
+
 /** Free space of the filesystem holding `path`, for the run's log: a full disk shows up there. */
 async function free(path: string): Promise<string> {
   const s = await statfs(path);
@@ -24,6 +27,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   process.env.TMPDIR = root;
   const stalls = join(root, "stall-retries.jsonl");
   process.env[STALL_REPORT_ENV] = stalls;
+  process.env[MEDIA_ENV] = join(root, "media.json");
   const builds = join(root, "builds.jsonl");
   process.env[BUILD_REPORT_ENV] = builds;
   console.log(`test run: temp files in ${root}; ${await free(root)}`);

@@ -1,20 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { startToDom0 } from "../../src/qemu/stall.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
+import { BOOT_PARAMS_ZONE, ciIso } from "../helpers/ci-media.ts";
 import { consoleShell } from "../helpers/console-shell.ts";
-import { DEBSSH_FILES } from "../helpers/debssh.ts";
 
 /**
- * Boot parameters on a real boot of the CI deck: some as the deck's defaults (boot.params), some
- * from `build --append`, all checked from dom0's shell on the serial console.
+ * Boot parameters on a real boot of the CI deck: some as the deck's defaults (boot.params, the
+ * bootParams medium of ci-media.ts), some added at boot (`boot --append`: after the deck's, in
+ * every dom0 kernel line, as `build --append` puts them), all checked from dom0's shell on the
+ * serial console.
  */
 const MINUTE = 60_000;
 // `openssl passwd -6 -salt livedecksalt demo`
 const PASSWORD = "demo";
 const HASH =
   "$6$livedecksalt$20oho9r63jK9bxM4APNpbGBIoMoqQxZrRnZMdXmcODSaptXrOM7kEJsUdL5IsEQFqQ2Hs49vTHo2EsIqjOu6R1";
-// No daylight saving time and an odd offset: `date` can only show this if the zone applies.
-const ZONE = "Asia/Kolkata";
+const ZONE = BOOT_PARAMS_ZONE;
 // The CI deck's Debian guest has an SSH server (DEBSSH) that livedeck.nossh must keep from starting.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -23,20 +23,14 @@ describe("boot parameters", () => {
   it(
     "livedeck.guests, timezone, nossh, rootpw and aptupdate apply in dom0 and the guests",
     async () => {
-      const iso = await buildCiIso({
-        files: DEBSSH_FILES,
-        edit: (d) =>
-          d
-            .replace("    flavour: debian", "    flavour: debssh")
-            .replace("boot:\n", `boot:\n  params: [livedeck.timezone=${ZONE}, livedeck.nossh]\n`),
-        // guest-timeout: under a loaded TCG host a Debian guest can take minutes
-        append: `livedeck.noswitcher livedeck.guests=micro1,deb livedeck.rootpw=${HASH} livedeck.aptupdate livedeck.guest-timeout=1200`,
-      });
+      const iso = await ciIso("bootParams"); // its deck's params: the time zone ZONE, livedeck.nossh
       const lines: string[] = [];
       let raw = "";
       const { session: s } = await startToDom0(
         {
           iso,
+          // guest-timeout: under a loaded TCG host a Debian guest can take minutes
+          append: `livedeck.noswitcher livedeck.guests=micro1,deb livedeck.rootpw=${HASH} livedeck.aptupdate livedeck.guest-timeout=1200`,
           onLine: (source, text) => source === "console" && lines.push(text),
           onConsoleData: (chunk) => (raw += chunk.toString("latin1")),
         },

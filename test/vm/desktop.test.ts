@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { Qmp } from "../../src/qemu/qmp.ts";
 import { startToDom0 } from "../../src/qemu/stall.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
-import { INTEL_CPU, primedDesktopDeck } from "../helpers/desktop-deck.ts";
+import { ciIso } from "../helpers/ci-media.ts";
+import { DESKS, INTEL_CPU } from "../helpers/desktop-deck.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { rfbHello } from "../helpers/rfb.ts";
 import {
@@ -43,7 +43,6 @@ const PASSWORD = "livedk42";
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const DESKS = ["desk1", "desk2"]; // deck order: vnc-web serves desk N on ports 5900+N and 6080+N
 /** How each comes up: desk1 from the medium's state (primedDesktopDeck), desk2 cold (it has none). */
 const HOW: Record<string, "restored" | "cold"> = { desk1: "restored", desk2: "cold" };
 
@@ -99,10 +98,7 @@ describe("graphical guests", () => {
     "two desktop guests at once, one restored already logged in and one cold, serve their desktops over VNC and noVNC with this boot's password only, and the switcher shows either full-screen",
     async () => {
       await requireTools(["tmux", "vncsnapshot", "vncpasswd", "djpeg"], "the graphical guests' vm test");
-      const iso = await buildCiIso({
-        edit: (deck) => primedDesktopDeck(deck, DESKS),
-        append: `livedeck.guests=${DESKS.join(",")} livedeck.vncpw=${PASSWORD} livedeck.net=dhcp livedeck.guest-timeout=900`,
-      });
+      const iso = await ciIso("desktop");
       const dir = await mkdtemp(join(tmpdir(), "livedeck-desktop-"));
       const passwd = join(dir, "passwd");
       const wrong = join(dir, "wrong-passwd");
@@ -117,6 +113,7 @@ describe("graphical guests", () => {
       const { session: s } = await startToDom0(
         {
           iso,
+          append: `livedeck.guests=${DESKS.join(",")} livedeck.vncpw=${PASSWORD} livedeck.net=dhcp livedeck.guest-timeout=900`,
           cpu: INTEL_CPU.model, // the model desk1's state was saved on
           logDir: dir,
           qmp: true,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bootMedium } from "../../src/qemu/boot.ts";
 import { startToDom0 } from "../../src/qemu/stall.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
+import { ciIso } from "../helpers/ci-media.ts";
 
 // The CI deck's real ISO: Xen + the RAM-resident dom0 built by the pipeline, booted under TCG.
 const MINUTE = 60_000;
@@ -12,7 +12,7 @@ describe("the CI deck's ISO boots Xen with a RAM-resident dom0", () => {
   it(
     "builds",
     async () => {
-      iso = await buildCiIso();
+      iso = await ciIso();
     },
     40 * MINUTE,
   );
@@ -35,9 +35,9 @@ describe("the CI deck's ISO boots Xen with a RAM-resident dom0", () => {
   it(
     "BIOS, CD: reaches LIVEDECK-DOM0-READY, and the test hook runs `xl info` in dom0 and gives the verdict",
     async () => {
-      const withHook = await buildCiIso({ append: "livedeck.test=xlinfo" });
       const r = await bootMedium({
-        iso: withHook,
+        iso,
+        append: "livedeck.test=xlinfo",
         expect: ["LIVEDECK-DOM0-READY", /^LIVEDECK-TEST PASS xl-info 4\.17/],
         timeoutMs: 4 * MINUTE,
         retryStall: true,
@@ -51,8 +51,7 @@ describe("the CI deck's ISO boots Xen with a RAM-resident dom0", () => {
   it(
     "the rescue entry gives a shell on the serial console that answers commands",
     async () => {
-      const rescue = await buildCiIso({ edit: (d) => d.replace(/boot:\n/, "boot:\n  default: rescue\n") });
-      const { session: s } = await startToDom0({ iso: rescue }, 4 * MINUTE);
+      const { session: s } = await startToDom0({ iso, entry: "rescue" }, 4 * MINUTE);
       try {
         // The shell may still be starting: type until it answers.
         let answered = false;

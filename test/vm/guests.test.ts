@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { BootFailed } from "../../src/qemu/errors.ts";
 import { startToDom0 } from "../../src/qemu/stall.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
+import { ciIso } from "../helpers/ci-media.ts";
 
 /**
  * The CI deck's guests on the real medium: dom0 brings up its routed network, starts each
@@ -17,8 +17,10 @@ describe("the CI deck's guests", () => {
   it(
     "each autostart guest is reported ready; micro1 reaches dom0 and micro2 by name, its page and a DHCP lease; deb uses dom0's pool",
     async () => {
-      const iso = await buildCiIso({ append: "livedeck.test=guests" });
-      const { session: s, dom0 } = await startToDom0({ iso }, 4 * MINUTE);
+      const { session: s, dom0 } = await startToDom0(
+        { iso: await ciIso(), append: "livedeck.test=guests" },
+        4 * MINUTE,
+      );
       try {
         for (const g of GUESTS) {
           const ready = await s.expect(`LIVEDECK-GUEST-READY ${g}`, 5 * MINUTE);
@@ -44,11 +46,10 @@ describe("the CI deck's guests", () => {
   it(
     "bridged network: the guests reach dom0 and each other through the bridge dom0 puts their vifs on",
     async () => {
-      const iso = await buildCiIso({
-        append: "livedeck.test=guests livedeck.guests=micro1,micro2",
-        edit: (d) => `${d}network:\n  mode: bridged\n`,
-      });
-      const { session: s } = await startToDom0({ iso }, 4 * MINUTE);
+      const { session: s } = await startToDom0(
+        { iso: await ciIso("bridged"), append: "livedeck.test=guests livedeck.guests=micro1,micro2" },
+        4 * MINUTE,
+      );
       try {
         const verdict = await s.expect(/^LIVEDECK-TEST /, 10 * MINUTE);
         console.log(verdict.text);
@@ -67,18 +68,12 @@ describe("the CI deck's guests", () => {
   it(
     "refuses a guest that would overcommit, reports one not ready in time with its console, and the verdict fails",
     async () => {
-      // micro2 asks for more than Xen has beside dom0 in a 3 GiB VM (the deck claims an 8 GiB PC, so
-      // the build lets it through and dom0's check at boot refuses it); micro1 gets 1 s to be ready
-      // (the supervisor counts from before `xl create`, which alone takes longer under emulation).
-      const iso = await buildCiIso({
-        append: "livedeck.test=guests livedeck.guest-timeout=1",
-        edit: (d) =>
-          d.replace(
-            "  - name: micro2\n    flavour: micro\n",
-            '  - name: micro2\n    flavour: micro\n    memory: "4G"\n',
-          ) + 'target:\n  memory: "8G"\n',
-      });
-      const { session: s } = await startToDom0({ iso }, 4 * MINUTE);
+      // micro2 asks for more than Xen has beside dom0 (ci-media.ts: overcommit); micro1 gets 1 s to
+      // be ready (the supervisor counts from before `xl create`, which alone takes longer under emulation).
+      const { session: s } = await startToDom0(
+        { iso: await ciIso("overcommit"), append: "livedeck.test=guests livedeck.guest-timeout=1" },
+        4 * MINUTE,
+      );
       try {
         const verdict = await s.expect(/^LIVEDECK-TEST /, 8 * MINUTE).then(
           () => null,

@@ -40,12 +40,16 @@ describe("installed disk boots on its own", () => {
         ["qcow2", "vmdk", "vdi"].map((format) => ({ format, path: join(out, `ci-debian.${format}`) })),
       );
       // VMware opens the vmdk through the .vmx beside it
-      expect(await readFile(join(out, "ci-debian.vmx"), "utf8")).toContain('sata0:0.fileName = "ci-debian.vmdk"');
+      expect(await readFile(join(out, "ci-debian.vmx"), "utf8")).toContain(
+        'sata0:0.fileName = "ci-debian.vmdk"',
+      );
       const uefi = { qcow2: true, vmdk: false, vdi: true } as const;
       for (const o of outputs) {
         const format = o.format as keyof typeof uefi;
         const s = await bootToLogin({ disk: o.path, format, uefi: uefi[format], hostname: "debian", dir });
-        console.log(`${uefi[format] ? "UEFI" : "BIOS"} boot of the ${format} export to login: ${s.toFixed(1)} s`);
+        console.log(
+          `${uefi[format] ? "UEFI" : "BIOS"} boot of the ${format} export to login: ${s.toFixed(1)} s`,
+        );
       }
     } finally {
       await rm(out, { recursive: true, force: true });

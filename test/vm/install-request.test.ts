@@ -4,9 +4,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startToDom0 } from "../../src/qemu/stall.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
+import { ciIso } from "../helpers/ci-media.ts";
 import { bootToLogin } from "../helpers/disk-login.ts";
-import { installableDebianYaml } from "../helpers/install-deck.ts";
 import { SerialTerm } from "../helpers/serial-term.ts";
 import { attach, detach, listShown, run, select, waitMarker } from "../helpers/switcher-keys.ts";
 import { rowOf } from "../tools/switcher-tmux.ts";
@@ -34,10 +33,7 @@ describe("a guest asks dom0 to install its flavour", () => {
     async () => {
       await requireTools(["tmux"], "the install request vm test");
       // the CI deck with its Debian flavour installable: the medium gets the installer and debian+install
-      const iso = await buildCiIso({
-        append: "livedeck.guests=deb",
-        files: { "debian.yaml": await installableDebianYaml() },
-      });
+      const iso = await ciIso("installable");
       const dir = await mkdtemp(join(tmpdir(), "livedeck-install-vm-"));
       const disks = [join(dir, "big.img"), join(dir, "small.img")];
       for (const [i, d] of disks.entries()) {
@@ -47,7 +43,10 @@ describe("a guest asks dom0 to install its flavour", () => {
       }
       const t = new SerialTerm();
       await t.start();
-      const { session: s } = await startToDom0({ iso, disks, onConsoleData: (c) => t.feed(c) }, 10 * MINUTE);
+      const { session: s } = await startToDom0(
+        { iso, append: "livedeck.guests=deb", disks, onConsoleData: (c) => t.feed(c) },
+        10 * MINUTE,
+      );
       const figures: string[] = [];
       try {
         await waitMarker(

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { startBoot } from "../../src/qemu/session.ts";
 import { startToDom0 } from "../../src/qemu/stall.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
+import { ciIso } from "../helpers/ci-media.ts";
 
 /**
  * The menu entries other than the default, each booted as a person picks it (`entry`: the copy of
@@ -14,7 +14,7 @@ const MINUTE = 60_000;
 const NO_GUESTS = "livedeck.guests=none livedeck.noswitcher";
 
 async function bootEntry(entry: string) {
-  const iso = await buildCiIso();
+  const iso = await ciIso();
   const { session: s, dom0 } = await startToDom0({ iso, entry, append: NO_GUESTS }, 4 * MINUTE);
   try {
     return { dom0: dom0.seconds, console: (await readFile(s.logs.console, "utf8")).replaceAll("\r", "") };
@@ -53,7 +53,7 @@ describe("the menu's other entries boot what they say", () => {
   it(
     "memtest: memtest86+ starts, draws its screen on the serial line and is testing",
     async () => {
-      const iso = await buildCiIso();
+      const iso = await ciIso();
       // memtest86+ paints the serial line with cursor moves, no newlines: watch the raw bytes
       let raw = "";
       let seen: () => void = () => {};

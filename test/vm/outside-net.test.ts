@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startToDom0 } from "../../src/qemu/stall.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
+import { ciIso } from "../helpers/ci-media.ts";
 import { consoleShell } from "../helpers/console-shell.ts";
 
 /**
@@ -34,7 +34,7 @@ describe("outside network, verbose console and keymap", () => {
   it(
     "livedeck.net=static routes dom0 and (masqueraded) the guests outside; verbose relays guest consoles; keymap=de loads",
     async () => {
-      const iso = await buildCiIso();
+      const iso = await ciIso();
       const lines: string[] = [];
       const { session: s } = await startToDom0(
         {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { MANIFEST } from "../../src/formats/pxe-tree.ts";
 import { startBoot } from "../../src/qemu/session.ts";
 import { bootToGuests } from "../../src/qemu/to-guests.ts";
-import { buildCi } from "../helpers/ci-iso.ts";
+import { ciMedium } from "../helpers/ci-media.ts";
 
 /**
  * The CI deck's PXE tree, booted through QEMU's built-in DHCP and TFTP servers (`-netdev
@@ -24,8 +24,7 @@ describe("the CI deck's PXE tree boots over QEMU's TFTP", () => {
   it(
     "builds the ISO and the PXE tree",
     async () => {
-      // Five helpers' VMs share two cores: give the Debian guest more than the default 300 s (both media alike).
-      out = await buildCi({ formats: ["iso", "pxe"], append: "livedeck.guest-timeout=900" });
+      out = await ciMedium("ci");
       const cfg = await readFile(join(out.pxe!, "boot/grub/grub.cfg"), "utf8");
       expect(cfg).toMatch(
         /livedeck\.fetch=tftp:\$net_default_server livedeck\.mac=\$net_default_mac livedeck\.manifest=[0-9a-f]{64}/,
@@ -47,7 +46,11 @@ describe("the CI deck's PXE tree boots over QEMU's TFTP", () => {
   ])(
     "%s: dom0 fetches and checks the guests' files, reaches LIVEDECK-DOM0-READY, then the listed guests are ready",
     async (how, uefi, guests) => {
-      const f = await bootToGuests({ iso: out.pxe!, pxe: true, uefi }, guests);
+      // a loaded host: the Debian guest gets more than the default 300 s (boot --append on the tree's copy)
+      const f = await bootToGuests(
+        { iso: out.pxe!, pxe: true, uefi, append: "livedeck.guest-timeout=900" },
+        guests,
+      );
       console.log(
         `${how}: dom0 ready ${f.dom0.toFixed(1)} s, all guests ready ${f.guests.toFixed(1)} s${f.fetch ? ` (${f.fetch})` : ""}`,
       );

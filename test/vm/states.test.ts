@@ -4,11 +4,9 @@ import { dirname } from "node:path";
 import { CPU_VENDORS, DEFAULT_STATE_CPUS } from "../../src/formats/state-meta.ts";
 import { hostCpuVendor } from "../../src/qemu/medium-states.ts";
 import { startBoot } from "../../src/qemu/session.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
+import { ciIso } from "../helpers/ci-media.ts";
 import { livedeck } from "../helpers/cli.ts";
-import { DEBSSH_FILES } from "../helpers/debssh.ts";
 import { isoWithCorruptFile } from "../helpers/states-iso.ts";
-import { statesDeck } from "../helpers/states-deck.ts";
 
 /**
  * Saved states on the CI deck's medium, primed at build time on both vendors' baseline models (the
@@ -26,17 +24,8 @@ const GUESTS = ["micro1", "deb"]; // the autostart guests of statesDeck, in deck
 const TEST_APPEND = "livedeck.test=states livedeck.guest-timeout=1800";
 const model = (vendor: string) => DEFAULT_STATE_CPUS.find((c) => c.vendor === vendor)!.model;
 
-let iso: Promise<string> | undefined;
-/** One build for both boots (its two prime boots are the expensive part). */
-function statesIso(): Promise<string> {
-  iso ??= (async () => {
-    const t0 = Date.now();
-    const path = await buildCiIso({ append: TEST_APPEND, files: DEBSSH_FILES, edit: statesDeck });
-    console.log(`build with states: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    return path;
-  })();
-  return iso;
-}
+/** The medium with states (ci-media.ts), built once per run: its two prime boots are the expensive part. */
+const statesIso = () => ciIso("states");
 
 async function bootStates(
   medium: string,
@@ -85,7 +74,7 @@ describe("saved states on the CI deck's medium", () => {
       const t0 = Date.now();
       // prettier-ignore
       const r = await livedeck([
-        "boot", iso, "--json", "--retry-stall", "--timeout", "1800",
+        "boot", iso, "--json", "--retry-stall", "--timeout", "1800", "--append", TEST_APPEND,
         "--expect", "/^LIVEDECK-TEST /", // the guests' READY markers are recorded as they come
       ]);
       console.log(
@@ -110,9 +99,10 @@ describe("saved states on the CI deck's medium", () => {
         ...log.split("\n").filter((l) => /^livedeck: (guest )?(micro1|deb)\b/.test(l)),
       ].join("\n");
       for (const g of GUESTS)
-        expect(texts.find((t) => t.startsWith(`LIVEDECK-GUEST-READY ${g} `)), timeline).toMatch(
-          new RegExp(`^LIVEDECK-GUEST-READY ${g} restored \\d+\\.\\d$`),
-        );
+        expect(
+          texts.find((t) => t.startsWith(`LIVEDECK-GUEST-READY ${g} `)),
+          timeline,
+        ).toMatch(new RegExp(`^LIVEDECK-GUEST-READY ${g} restored \\d+\\.\\d$`));
       expect(texts.at(-1)).toBe(
         "LIVEDECK-TEST PASS states: micro1=restored deb=restored fresh: micro1 urandom deb urandom+ssh",
       );
@@ -134,7 +124,7 @@ describe("saved states on the CI deck's medium", () => {
         corrupt,
         model(v),
         { micro1: "cold", deb: "restored" },
-        "livedeck.test=states-start",
+        `${TEST_APPEND} livedeck.test=states-start`,
       ).finally(() => rm(dirname(corrupt), { recursive: true, force: true }));
       expect(verdict).toBe("LIVEDECK-TEST PASS states: micro1=cold deb=restored clock: deb");
       expect(log).toMatch(/livedeck: deb: clock \d+ s past dom0's at the restore/);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { startToDom0 } from "../../src/qemu/stall.ts";
 import { requireTools } from "../../src/tools/doctor.ts";
 import { exec } from "../../src/tools/exec.ts";
-import { buildCiIso } from "../helpers/ci-iso.ts";
+import { ciIso } from "../helpers/ci-media.ts";
 import { SerialTerm } from "../helpers/serial-term.ts";
 import { attach, detach, listShown, run, select, waitMarker } from "../helpers/switcher-keys.ts";
 import { rowOf } from "../tools/switcher-tmux.ts";
@@ -30,7 +30,7 @@ describe("the CI deck's medium boots into the console switcher", () => {
       // Only micro1 autostarts; micro2 is started from the switcher (its start action) and deb stays
       // on the medium, listed as stopped: guests created one at a time survive a loaded host, where
       // concurrent creations get their hotplug scripts killed by libxl's timeout.
-      const iso = await buildCiIso({ append: "livedeck.guests=micro1" });
+      const iso = await ciIso();
       // the disk a person prepared for run-time saves (guest-save finds it by its label)
       const dir = await mkdtemp(join(tmpdir(), "livedeck-switcher-vm-"));
       const saveDisk = join(dir, "save.img");
@@ -44,6 +44,7 @@ describe("the CI deck's medium boots into the console switcher", () => {
       const { session: s, dom0 } = await startToDom0(
         {
           iso,
+          append: "livedeck.guests=micro1",
           disks: [saveDisk],
           onConsoleData: (c) => t.feed(c),
           onLine: (source, text) => {
